@@ -1,0 +1,31 @@
+// The native `cofi` binary: real files and standard streams around run_cli.
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <stdexcept>
+
+#include "cli/cli.h"
+
+int main(int argc, char** argv) {
+  cofi::CliIo io;
+  io.read_file = [](const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw std::runtime_error("cannot read " + path + ": " + std::strerror(errno));
+    std::ostringstream bytes;
+    bytes << in.rdbuf();
+    if (in.bad()) throw std::runtime_error("cannot read " + path + ": read error");
+    return bytes.str();
+  };
+  io.write_file = [](const std::string& path, const std::string& bytes) {
+    std::ofstream out(path, std::ios::binary);
+    if (!out || !out.write(bytes.data(), static_cast<std::streamsize>(bytes.size())))
+      throw std::runtime_error("cannot write " + path + ": " + std::strerror(errno));
+  };
+  io.out = &std::cout;
+  io.err = &std::cerr;
+  const int status = cofi::run_cli(std::vector<std::string>(argv + 1, argv + argc), io);
+  std::cout.flush();
+  return status;
+}

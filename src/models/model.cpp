@@ -1,0 +1,126 @@
+#include "models/model.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+
+#include "models/similarity.h"
+
+namespace cofi {
+
+Profile Profile::of_user(const Dataset& data, int32_t user) {
+  Profile p;
+  p.user = user;
+  const SparseRow row = data.by_user().row(user);
+  p.items.assign(row.index, row.index + row.size);
+  p.ratings.assign(row.value, row.value + row.size);
+  return p;
+}
+
+void Model::fit(std::shared_ptr<const Dataset> train, uint64_t seed) {
+  if (!train) throw std::invalid_argument("fit needs a dataset");
+  if (train->num_ratings() == 0) throw std::invalid_argument("fit needs at least one rating");
+  // Until do_fit succeeds the model is unfitted, so a failed fit never leaves half a model usable.
+  train_.reset();
+  do_fit(*train, seed);
+  train_ = std::move(train);
+}
+
+const Dataset& Model::train() const {
+  require_fitted("train");
+  return *train_;
+}
+
+void Model::require_fitted(const char* what) const {
+  if (!train_) throw std::logic_error(std::string(what) + " needs a fitted model: call fit first");
+}
+
+Prediction Model::predict(int32_t user, int32_t item) const {
+  require_fitted("predict");
+  if (user >= train_->num_users() || item >= train_->num_items())
+    throw std::out_of_range("predict: index outside the training set");
+  Prediction p = do_predict(user, item);
+  p.value = std::min(std::max(p.raw, train_->rating_min()), train_->rating_max());
+  return p;
+}
+
+void Model::do_score(const Profile& person, std::vector<float>& scores) const {
+  if (person.user < 0)
+    throw std::invalid_argument(algorithm() + " cannot score a new person without retraining");
+  for (int32_t i = 0; i < train_->num_items(); ++i) {
+    const Prediction p = do_predict(person.user, i);
+    scores[static_cast<size_t>(i)] = p.fallback ? std::numeric_limits<float>::quiet_NaN() : p.raw;
+  }
+}
+
+void Model::score(const Profile& person, std::vector<float>& scores) const {
+  require_fitted("score");
+  if (person.items.size() != person.ratings.size())
+    throw std::invalid_argument("a profile needs as many ratings as items");
+  for (size_t k = 0; k < person.items.size(); ++k) {
+    if (person.items[k] < 0 || person.items[k] >= train_->num_items())
+      throw std::out_of_range("profile item index outside the training set");
+    if (!std::isfinite(person.ratings[k])) throw std::invalid_argument("a profile rating is not a finite number");
+  }
+  scores.assign(static_cast<size_t>(train_->num_items()), std::numeric_limits<float>::quiet_NaN());
+  do_score(person, scores);
+}
+
+namespace {
+
+// The n best entries of `scores` (NaN skipped, excluded items skipped), best first; ties by index.
+std::vector<ScoredItem> top_n(const std::vector<float>& scores, const std::vector<uint8_t>& excluded, int n) {
+  std::vector<ScoredItem> all;
+  for (size_t i = 0; i < scores.size(); ++i) {
+    if (excluded[i] || std::isnan(scores[i])) continue;
+    all.push_back({static_cast<int32_t>(i), scores[i]});
+  }
+  auto better = [](const ScoredItem& a, const ScoredItem& b) {
+    return a.score != b.score ? a.score > b.score : a.item < b.item;
+  };
+  const size_t keep = std::min(all.size(), static_cast<size_t>(std::max(n, 0)));
+  std::partial_sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(keep), all.end(), better);
+  all.resize(keep);
+  return all;
+}
+
+}  // namespace
+
+std::vector<ScoredItem> Model::popular(int n, const std::vector<int32_t>& exclude) const {
+  require_fitted("popular");
+  std::vector<float> counts(static_cast<size_t>(train_->num_items()));
+  for (int32_t i = 0; i < train_->num_items(); ++i)
+    counts[static_cast<size_t>(i)] = static_cast<float>(train_->by_item().row_size(i));
+  std::vector<uint8_t> excluded(counts.size(), 0);
+  for (int32_t i : exclude)
+    if (i >= 0 && i < train_->num_items()) excluded[static_cast<size_t>(i)] = 1;
+  return top_n(counts, excluded, n);
+}
+
+std::vector<ScoredItem> Model::recommend(const Profile& person, int n) const {
+  require_fitted("recommend");
+  if (n < 0) throw std::invalid_argument("recommend: n must not be negative");
+  if (person.items.empty()) return popular(n);
+  std::vector<float> scores;
+  score(person, scores);
+  std::vector<uint8_t> excluded(scores.size(), 0);
+  for (int32_t i : person.items) excluded[static_cast<size_t>(i)] = 1;
+  return top_n(scores, excluded, n);
+}
+
+std::vector<ScoredItem> Model::similar_items(int32_t item, int n) const {
+  require_fitted("similar_items");
+  if (item < 0 || item >= train_->num_items()) throw std::out_of_range("similar_items: unknown item");
+  SimilarityOptions options;
+  options.kind = SimilarityKind::Cosine;
+  std::vector<float> sims;
+  similarity_to_all(train_->by_item(), train_->by_user(), train_->by_item().row(item), options, nullptr, sims);
+  std::vector<uint8_t> excluded(sims.size(), 0);
+  excluded[static_cast<size_t>(item)] = 1;
+  for (auto& s : sims)
+    if (!(s > 0.0f)) s = std::numeric_limits<float>::quiet_NaN();
+  return top_n(sims, excluded, n);
+}
+
+}  // namespace cofi

@@ -1,0 +1,406 @@
+// Embind bindings of the core: types and errors are translated here, nothing else.
+// Every method returns a JS value; a C++ exception becomes a plain error record
+// {cofiError: name, message, line, column, source} that js/index.js turns into an Error subclass.
+// (Throwing JS exceptions through wasm frames would skip the binding's own cleanup.)
+#include <emscripten/bind.h>
+#include <emscripten/val.h>
+
+#include <chrono>
+#include <memory>
+#include <new>
+#include <string>
+
+#include "eval/metrics.h"
+#include "eval/split.h"
+#include "io/items_reader.h"
+#include "io/ratings_reader.h"
+#include "models/model.h"
+
+using emscripten::val;
+
+namespace cofi {
+namespace {
+
+val error_record(const char* name, const std::string& message, int64_t line = 0, int32_t column = 0,
+                 const std::string& source = "") {
+  val e = val::object();
+  e.set("cofiError", std::string(name));
+  e.set("message", message);
+  if (line > 0) e.set("line", static_cast<double>(line));
+  if (column > 0) e.set("column", column);
+  if (!source.empty()) e.set("source", source);
+  return e;
+}
+
+template <typename F>
+val guard(F&& body) {
+  try {
+    return body();
+  } catch (const ParseError& e) {
+    return error_record("ParseError", e.what(), e.line(), e.column(), e.source());
+  } catch (const std::out_of_range& e) {
+    return error_record("RangeError", e.what());
+  } catch (const std::invalid_argument& e) {
+    return error_record("UsageError", e.what());
+  } catch (const std::logic_error& e) {
+    return error_record("UsageError", e.what());
+  } catch (const std::bad_alloc&) {
+    return error_record("MemoryError", "out of memory: the data or model does not fit in WebAssembly memory");
+  } catch (const std::exception& e) {
+    return error_record("Error", e.what());
+  }
+}
+
+std::string string_option(const val& options, const char* key) {
+  const val v = options[key];
+  if (v.isUndefined() || v.isNull()) return "";
+  if (v.isString()) return v.as<std::string>();
+  if (v.isNumber()) return std::to_string(v.as<int>());
+  throw std::invalid_argument(std::string("option ") + key + ": expected a string or a column index");
+}
+
+ReadOptions read_options(const val& o) {
+  ReadOptions r;
+  if (o.isUndefined() || o.isNull()) return r;
+  r.delimiter = string_option(o, "delimiter");
+  const val header = o["header"];
+  if (header.isTrue()) r.header = 1;
+  if (header.isFalse()) r.header = 0;
+  r.user_column = string_option(o, "userColumn");
+  r.item_column = string_option(o, "itemColumn");
+  r.rating_column = string_option(o, "ratingColumn");
+  r.skip_bad_rows = o["skipBadRows"].isTrue();
+  return r;
+}
+
+Params params_from(const val& o) {
+  Params p;
+  if (o.isUndefined() || o.isNull()) return p;
+  const val keys = val::global("Object").call<val>("keys", o);
+  const int n = keys["length"].as<int>();
+  for (int k = 0; k < n; ++k) {
+    const std::string key = keys[k].as<std::string>();
+    const val v = o[key];
+    if (v.isTrue() || v.isFalse()) p.set(key, v.isTrue() ? "true" : "false");
+    else if (v.isNumber() || v.isString()) p.set(key, val::global("String")(v).as<std::string>());
+    else throw std::invalid_argument("parameter " + key + ": expected a number, string or boolean");
+  }
+  return p;
+}
+
+val report_value(const ReadReport& r) {
+  val o = val::object();
+  o.set("source", r.source);
+  o.set("delimiter", r.delimiter);
+  o.set("encoding", r.encoding);
+  o.set("header", r.header);
+  val names = val::array();
+  for (const auto& n : r.header_names) names.call<void>("push", n);
+  o.set("headerNames", names);
+  o.set("userColumn", r.user_column);
+  o.set("itemColumn", r.item_column);
+  o.set("ratingColumn", r.rating_column);
+  o.set("implicit", r.implicit);
+  o.set("rows", static_cast<double>(r.rows));
+  o.set("duplicates", static_cast<double>(r.duplicates));
+  o.set("skipped", static_cast<double>(r.skipped));
+  val lines = val::array();
+  for (int64_t l : r.skipped_lines) lines.call<void>("push", static_cast<double>(l));
+  o.set("skippedLines", lines);
+  val errors = val::array();
+  for (const auto& e : r.skipped_errors) errors.call<void>("push", e);
+  o.set("skippedErrors", errors);
+  return o;
+}
+
+// A dataset as JS holds it: shared with the models fitted on it.
+struct DatasetHandle {
+  std::shared_ptr<const Dataset> data;
+  ReadReport report;
+};
+
+struct ModelHandle {
+  std::unique_ptr<Model> model;
+};
+
+struct ItemsHandle {
+  ItemTable table;
+};
+
+val scored_items(const Dataset& d, const std::vector<ScoredItem>& list) {
+  val out = val::array();
+  for (const ScoredItem& s : list) {
+    val o = val::object();
+    o.set("item", d.items().id(s.item));
+    o.set("score", s.score);
+    out.call<void>("push", o);
+  }
+  return out;
+}
+
+int32_t user_index(const Dataset& d, const std::string& id) { return d.users().find(id); }
+
+// The model's training set, or a usage error naming the call when the model is not fitted.
+const Dataset& trained(const ModelHandle& h, const char* call) {
+  if (!h.model->fitted()) throw std::logic_error(std::string(call) + ": the model is not fitted yet (call fit first)");
+  return h.model->train();
+}
+
+int32_t item_index_or_throw(const Dataset& d, const std::string& id) {
+  const int32_t i = d.items().find(id);
+  if (i < 0) throw std::out_of_range("unknown item \"" + id + "\"");
+  return i;
+}
+
+val read_ratings_js(const std::string& bytes, const std::string& source, val options) {
+  return guard([&] {
+    ReadResult r = read_ratings(bytes, source.empty() ? "ratings" : source, read_options(options));
+    auto h = std::make_shared<DatasetHandle>();
+    h->data = std::make_shared<const Dataset>(std::move(r.data));
+    h->report = std::move(r.report);
+    return val(h);
+  });
+}
+
+val read_items_js(const std::string& bytes, const std::string& source, val options) {
+  return guard([&] {
+    ItemsReadOptions o;
+    if (!options.isUndefined() && !options.isNull()) {
+      o.delimiter = string_option(options, "delimiter");
+      if (options["header"].isTrue()) o.header = 1;
+      if (options["header"].isFalse()) o.header = 0;
+      o.id_column = string_option(options, "idColumn");
+      o.title_column = string_option(options, "titleColumn");
+    }
+    auto h = std::make_shared<ItemsHandle>();
+    h->table = read_items(bytes, source.empty() ? "items" : source, o);
+    return val(h);
+  });
+}
+
+val create_model_js(const std::string& algorithm, val params) {
+  return guard([&] {
+    auto h = std::make_shared<ModelHandle>();
+    h->model = make_model(algorithm, params_from(params));
+    return val(h);
+  });
+}
+
+val algorithms_js() {
+  val out = val::array();
+  for (const auto& n : model_names()) out.call<void>("push", n);
+  return out;
+}
+
+val accuracy_value(const AccuracyResult& r) {
+  val o = val::object();
+  o.set("rmse", r.rmse);
+  o.set("mae", r.mae);
+  o.set("predictions", static_cast<double>(r.predictions));
+  o.set("fallbacks", static_cast<double>(r.fallbacks));
+  return o;
+}
+
+val ranking_value(const RankingResult& r) {
+  val o = val::object();
+  o.set("precision", r.precision);
+  o.set("recall", r.recall);
+  o.set("ndcg", r.ndcg);
+  o.set("hitRate", r.hit_rate);
+  o.set("users", static_cast<double>(r.users));
+  return o;
+}
+
+val cross_validate_js(const DatasetHandle& d, const std::string& algorithm, val params, int folds, double seed) {
+  return guard([&] {
+    const Params p = params_from(params);
+    KFold kfold(*d.data, folds, static_cast<uint64_t>(seed));
+    val per_fold = val::array();
+    for (int f = 0; f < folds; ++f) {
+      Fold fold = kfold.fold(f);
+      auto model = make_model(algorithm, p);
+      const auto t0 = std::chrono::steady_clock::now();
+      model->fit(fold.train, static_cast<uint64_t>(seed));
+      const auto t1 = std::chrono::steady_clock::now();
+      val r = accuracy_value(evaluate_accuracy(*model, fold.test));
+      const auto t2 = std::chrono::steady_clock::now();
+      r.set("fitSeconds", std::chrono::duration<double>(t1 - t0).count());
+      r.set("predictSeconds", std::chrono::duration<double>(t2 - t1).count());
+      per_fold.call<void>("push", r);
+    }
+    return per_fold;
+  });
+}
+
+}  // namespace
+}  // namespace cofi
+
+EMSCRIPTEN_BINDINGS(cofi_core) {
+  using namespace cofi;
+  using emscripten::class_;
+  using emscripten::function;
+  using emscripten::optional_override;
+
+  function("readRatings", &read_ratings_js);
+  function("readItems", &read_items_js);
+  function("createModel", &create_model_js);
+  function("algorithms", &algorithms_js);
+  function("crossValidate", &cross_validate_js);
+
+  class_<DatasetHandle>("Dataset")
+      .smart_ptr<std::shared_ptr<DatasetHandle>>("DatasetPtr")
+      .function("numRatings", optional_override([](const DatasetHandle& h) { return static_cast<double>(h.data->num_ratings()); }))
+      .function("numUsers", optional_override([](const DatasetHandle& h) { return h.data->num_users(); }))
+      .function("numItems", optional_override([](const DatasetHandle& h) { return h.data->num_items(); }))
+      .function("duplicates", optional_override([](const DatasetHandle& h) { return static_cast<double>(h.data->duplicates()); }))
+      .function("implicit", optional_override([](const DatasetHandle& h) { return h.data->implicit(); }))
+      .function("ratingMin", optional_override([](const DatasetHandle& h) { return h.data->rating_min(); }))
+      .function("ratingMax", optional_override([](const DatasetHandle& h) { return h.data->rating_max(); }))
+      .function("globalMean", optional_override([](const DatasetHandle& h) { return h.data->global_mean(); }))
+      .function("bytesPerRating", optional_override([](const DatasetHandle& h) { return h.data->bytes_per_rating(); }))
+      .function("report", optional_override([](const DatasetHandle& h) { return report_value(h.report); }))
+      .function("userId", optional_override([](const DatasetHandle& h, int32_t u) {
+                  return guard([&] {
+                    if (u < 0 || u >= h.data->num_users()) throw std::out_of_range("user index out of range");
+                    return val(h.data->users().id(u));
+                  });
+                }))
+      .function("itemId", optional_override([](const DatasetHandle& h, int32_t i) {
+                  return guard([&] {
+                    if (i < 0 || i >= h.data->num_items()) throw std::out_of_range("item index out of range");
+                    return val(h.data->items().id(i));
+                  });
+                }))
+      .function("hasUser", optional_override([](const DatasetHandle& h, const std::string& id) { return h.data->users().find(id) >= 0; }))
+      .function("hasItem", optional_override([](const DatasetHandle& h, const std::string& id) { return h.data->items().find(id) >= 0; }))
+      .function("userRatings", optional_override([](const DatasetHandle& h, const std::string& id) {
+                  return guard([&] {
+                    const int32_t u = h.data->users().find(id);
+                    if (u < 0) throw std::out_of_range("unknown user \"" + id + "\"");
+                    const SparseRow row = h.data->by_user().row(u);
+                    val items = val::array();
+                    val ratings = val::array();
+                    for (int32_t k = 0; k < row.size; ++k) {
+                      items.call<void>("push", h.data->items().id(row.index[k]));
+                      ratings.call<void>("push", row.value[k]);
+                    }
+                    val o = val::object();
+                    o.set("items", items);
+                    o.set("ratings", ratings);
+                    return o;
+                  });
+                }))
+      .function("itemCount", optional_override([](const DatasetHandle& h, const std::string& id) {
+                  const int32_t i = h.data->items().find(id);
+                  return i < 0 ? 0 : h.data->by_item().row_size(i);
+                }));
+
+  class_<ItemsHandle>("ItemTable")
+      .smart_ptr<std::shared_ptr<ItemsHandle>>("ItemTablePtr")
+      .function("size", optional_override([](const ItemsHandle& h) { return h.table.ids.size(); }))
+      .function("id", optional_override([](const ItemsHandle& h, int32_t i) {
+                  return guard([&] {
+                    if (i < 0 || i >= h.table.ids.size()) throw std::out_of_range("item index out of range");
+                    return val(h.table.ids.id(i));
+                  });
+                }))
+      .function("title", optional_override([](const ItemsHandle& h, const std::string& id) {
+                  const std::string* t = h.table.title(id);
+                  return t ? val(*t) : val::null();
+                }))
+      .function("fields", optional_override([](const ItemsHandle& h, const std::string& id) {
+                  const int32_t i = h.table.ids.find(id);
+                  if (i < 0) return val::null();
+                  val out = val::array();
+                  for (const auto& f : h.table.fields[static_cast<size_t>(i)]) out.call<void>("push", f);
+                  return out;
+                }))
+      .function("columns", optional_override([](const ItemsHandle& h) {
+                  val out = val::array();
+                  for (const auto& c : h.table.columns) out.call<void>("push", c);
+                  return out;
+                }))
+      .function("encoding", optional_override([](const ItemsHandle& h) { return h.table.encoding; }));
+
+  class_<ModelHandle>("Model")
+      .smart_ptr<std::shared_ptr<ModelHandle>>("ModelPtr")
+      .function("algorithm", optional_override([](const ModelHandle& h) { return h.model->algorithm(); }))
+      .function("fitted", optional_override([](const ModelHandle& h) { return h.model->fitted(); }))
+      .function("fit", optional_override([](ModelHandle& h, const DatasetHandle& d, double seed) {
+                  return guard([&] {
+                    const auto t0 = std::chrono::steady_clock::now();
+                    h.model->fit(d.data, static_cast<uint64_t>(seed));
+                    return val(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+                  });
+                }))
+      .function("predict", optional_override([](const ModelHandle& h, const std::string& user, const std::string& item) {
+                  return guard([&] {
+                    const Dataset& d = trained(h, "predict");
+                    const Prediction p = h.model->predict(d.users().find(user), d.items().find(item));
+                    val o = val::object();
+                    o.set("value", p.value);
+                    o.set("fallback", p.fallback);
+                    if (p.neighbors >= 0) o.set("neighbors", p.neighbors);
+                    return o;
+                  });
+                }))
+      .function("recommend", optional_override([](const ModelHandle& h, const std::string& user, int n) {
+                  return guard([&] {
+                    const Dataset& d = trained(h, "recommend");
+                    const int32_t u = user_index(d, user);
+                    val o = val::object();
+                    o.set("known", u >= 0);
+                    o.set("items", scored_items(d, u >= 0 ? h.model->recommend(Profile::of_user(d, u), n) : h.model->popular(n)));
+                    return o;
+                  });
+                }))
+      .function("recommendFor", optional_override([](const ModelHandle& h, val items, val ratings, int n) {
+                  return guard([&] {
+                    const Dataset& d = trained(h, "recommendFor");
+                    const int len = items["length"].as<int>();
+                    if (ratings["length"].as<int>() != len)
+                      throw std::invalid_argument("recommendFor needs as many ratings as items");
+                    Profile p;
+                    val unknown = val::array();
+                    for (int k = 0; k < len; ++k) {
+                      const std::string id = items[k].as<std::string>();
+                      const int32_t i = d.items().find(id);
+                      if (i < 0) {
+                        unknown.call<void>("push", id);
+                        continue;
+                      }
+                      p.items.push_back(i);
+                      p.ratings.push_back(ratings[k].as<float>());
+                    }
+                    val o = val::object();
+                    o.set("items", scored_items(d, h.model->recommend(p, n)));
+                    o.set("unknownItems", unknown);
+                    return o;
+                  });
+                }))
+      .function("similarItems", optional_override([](const ModelHandle& h, const std::string& item, int n) {
+                  return guard([&] {
+                    const Dataset& d = trained(h, "similarItems");
+                    return scored_items(d, h.model->similar_items(item_index_or_throw(d, item), n));
+                  });
+                }))
+      .function("popular", optional_override([](const ModelHandle& h, int n) {
+                  return guard([&] { return scored_items(trained(h, "popular"), h.model->popular(n)); });
+                }))
+      .function("evaluate", optional_override([](const ModelHandle& h, const DatasetHandle& test) {
+                  return guard([&] {
+                    const auto t0 = std::chrono::steady_clock::now();
+                    val r = accuracy_value(evaluate_accuracy(*h.model, trained(h, "evaluate").translate(*test.data)));
+                    r.set("predictSeconds", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+                    return r;
+                  });
+                }))
+      .function("rank", optional_override([](const ModelHandle& h, const DatasetHandle& test, int k, double threshold) {
+                  return guard([&] {
+                    RankingOptions o;
+                    o.k = k;
+                    o.threshold = threshold;
+                    return ranking_value(evaluate_ranking(*h.model, trained(h, "rank").translate(*test.data), o));
+                  });
+                }));
+}
