@@ -193,7 +193,8 @@ class Command {
   void write_params(JsonWriter& j, const Model& m) const {
     j.key("algo").value(m.algorithm());
     j.key("params").begin_object();
-    for (const auto& kv : params().values()) j.key(kv.first).value(kv.second);
+    const Params given = params();
+    for (const auto& kv : given.values()) j.key(kv.first).value(kv.second);
     j.end_object();
   }
 

@@ -62,10 +62,10 @@ bool Tokenizer::next(Row& row) {
   buffer_.clear();
   pending_.clear();
 
-  // Skip blank lines.
+  // Skip blank lines (only spaces and tabs, even when they are the delimiter).
   for (;;) {
     const char* q = p_;
-    while (q < end_ && is_blank(*q)) ++q;
+    while (q < end_ && (*q == ' ' || *q == '\t')) ++q;
     if (q == end_) {
       p_ = end_;
       return false;

@@ -24,8 +24,8 @@ class Tokenizer {
   // `delimiter` must be non-empty and hold no '"', '\n' or '\r' (see resolve_delimiter).
   Tokenizer(std::string_view text, std::string_view delimiter, std::string source);
 
-  // Reads the next row that is not blank (a blank line is empty or holds only spaces/tabs that
-  // are not part of the delimiter). Returns false at the end of the text. Throws ParseError
+  // Reads the next row that is not blank (a blank line is empty or holds only spaces and tabs,
+  // even with a tab or space delimiter: such a row would have only empty fields). Returns false at the end of the text. Throws ParseError
   // "unclosed quote in field N" naming the line where the quote opened.
   bool next(Row& row);
 

@@ -112,9 +112,15 @@ bool looks_like_header(const ReadOptions& options, const std::vector<std::string
     return false;
   }
   // The rating field, with the columns chosen as if the row were a header, is not a number.
+  // (An option naming a column this row lacks is set aside: the names may still be a header.)
   int32_t columns[3];
   std::string ignored;
-  if (!resolve_columns(options, &first, false, columns, ignored)) return false;
+  if (!resolve_columns(options, &first, false, columns, ignored)) {
+    ReadOptions by_index = options;
+    for (std::string* option : {&by_index.user_column, &by_index.item_column, &by_index.rating_column})
+      if (is_name_option(*option)) option->clear();
+    if (!resolve_columns(by_index, &first, false, columns, ignored)) return false;
+  }
   if (static_cast<size_t>(columns[kRating]) >= first.size()) return false;
   double value;
   return text::parse_number(first[static_cast<size_t>(columns[kRating])], value) != text::Number::ok;

@@ -138,9 +138,11 @@ Prediction Knn::do_predict(int32_t user, int32_t item) const {
   const SparseRow raters = y_rows(d).row(y);
   std::vector<Candidate> candidates;
   candidates.reserve(static_cast<size_t>(raters.size));
+  const float* dense = sim_.dense_row(x);
   for (int32_t pos = 0; pos < raters.size; ++pos) {
-    const float s = sim_.get(x, raters.index[pos]);
-    if (s > 0.0f) candidates.push_back({s, pos, deviation(raters.index[pos], raters.value[pos], y_bias)});
+    const int32_t other = raters.index[pos];
+    const float s = dense ? dense[other] : sim_.get(x, other);
+    if (s > 0.0f) candidates.push_back({s, pos, deviation(other, raters.value[pos], y_bias)});
   }
   return estimate(target, candidates);
 }
@@ -174,8 +176,9 @@ void Knn::do_score(const Profile& person, std::vector<float>& scores) const {
         target.center = baselines_.mu + baselines_.bi[static_cast<size_t>(i)] + bias;
       }
       candidates.clear();
+      const float* dense = sim_.dense_row(i);
       for (size_t pos = 0; pos < person.items.size(); ++pos) {
-        const float s = sim_.get(i, person.items[pos]);
+        const float s = dense ? dense[person.items[pos]] : sim_.get(i, person.items[pos]);
         if (s > 0.0f)
           candidates.push_back({s, static_cast<int32_t>(pos), deviation(person.items[pos], person.ratings[pos], bias)});
       }

@@ -37,8 +37,10 @@ class Accumulator {
  public:
   explicit Accumulator(int32_t n) : sums_(static_cast<size_t>(n)) {}
 
-  template <SimilarityKind K>
-  void accumulate(const SparseRows& cols, SparseRow x_row, const BaselineTerms* b, int32_t x) {
+  // Adds row x's co-ratings. For each y of x_row, `col_of(y)` gives the rows x' to pair with
+  // (all raters of y, or only those after x when computing a symmetric matrix by halves).
+  template <SimilarityKind K, typename Cols>
+  void accumulate(Cols col_of, SparseRow x_row, const BaselineTerms* b, int32_t x) {
     for (int32_t k = 0; k < x_row.size; ++k) {
       const int32_t y = x_row.index[k];
       double vx = x_row.value[k];
@@ -47,7 +49,7 @@ class Accumulator {
         shift = b->mu + b->by[y];
         vx -= shift + (x >= 0 ? b->bx[x] : b->x_bias);
       }
-      const SparseRow col = cols.row(y);
+      const SparseRow col = col_of(y);
       for (int32_t j = 0; j < col.size; ++j) {
         const int32_t other = col.index[j];
         Sums& s = sums_[static_cast<size_t>(other)];
@@ -71,12 +73,13 @@ class Accumulator {
     }
   }
 
-  void accumulate(SimilarityKind kind, const SparseRows& cols, SparseRow x_row, const BaselineTerms* b, int32_t x) {
+  template <typename Cols>
+  void accumulate(SimilarityKind kind, Cols col_of, SparseRow x_row, const BaselineTerms* b, int32_t x) {
     switch (kind) {
-      case SimilarityKind::Cosine: accumulate<SimilarityKind::Cosine>(cols, x_row, b, x); break;
-      case SimilarityKind::Msd: accumulate<SimilarityKind::Msd>(cols, x_row, b, x); break;
-      case SimilarityKind::Pearson: accumulate<SimilarityKind::Pearson>(cols, x_row, b, x); break;
-      case SimilarityKind::PearsonBaseline: accumulate<SimilarityKind::PearsonBaseline>(cols, x_row, b, x); break;
+      case SimilarityKind::Cosine: accumulate<SimilarityKind::Cosine>(col_of, x_row, b, x); break;
+      case SimilarityKind::Msd: accumulate<SimilarityKind::Msd>(col_of, x_row, b, x); break;
+      case SimilarityKind::Pearson: accumulate<SimilarityKind::Pearson>(col_of, x_row, b, x); break;
+      case SimilarityKind::PearsonBaseline: accumulate<SimilarityKind::PearsonBaseline>(col_of, x_row, b, x); break;
     }
   }
 
@@ -133,7 +136,7 @@ void similarity_to_all(const SparseRows& rows, const SparseRows& cols, SparseRow
   check_baseline(options, baseline);
   out.assign(static_cast<size_t>(rows.rows()), 0.0f);
   Accumulator acc(rows.rows());
-  acc.accumulate(options.kind, cols, x_row, baseline, -1);
+  acc.accumulate(options.kind, [&](int32_t y) { return cols.row(y); }, x_row, baseline, -1);
   acc.drain(options, [&](int32_t other, float sim) { out[static_cast<size_t>(other)] = sim; });
 }
 
@@ -146,20 +149,51 @@ SimilarityMatrix SimilarityMatrix::compute(const SparseRows& rows, const SparseR
   const size_t n = static_cast<size_t>(m.n_);
   m.dense_ = n == 0 || n <= max_dense_bytes / sizeof(float) / n;
   Accumulator acc(m.n_);
-  std::vector<std::pair<float, int32_t>> candidates;
   if (m.dense_) {
+    // Symmetric, so each pair is accumulated once: row x meets only the rows x' > x. That needs
+    // every y's raters in ascending order; cursor[y] then always points at x itself in y's list,
+    // because rows are visited in ascending order.
     m.values_.assign(n * n, 0.0f);
-  } else {
-    m.offsets_.assign(1, 0);
-  }
-  for (int32_t x = 0; x < m.n_; ++x) {
-    acc.accumulate(options.kind, cols, rows.row(x), baseline, x);
-    if (m.dense_) {
-      float* out = m.values_.data() + static_cast<size_t>(x) * n;
-      acc.drain(options, [&](int32_t other, float sim) { out[other] = sim; });
-      out[x] = 1.0f;
-      continue;
+    std::vector<int64_t> offsets(static_cast<size_t>(cols.rows()) + 1, 0);
+    std::vector<int32_t> index(static_cast<size_t>(cols.nnz()));
+    std::vector<float> value(static_cast<size_t>(cols.nnz()));
+    std::vector<std::pair<int32_t, float>> entries;
+    for (int32_t y = 0; y < cols.rows(); ++y) {
+      const SparseRow col = cols.row(y);
+      entries.clear();
+      for (int32_t k = 0; k < col.size; ++k) entries.emplace_back(col.index[k], col.value[k]);
+      std::sort(entries.begin(), entries.end());
+      const int64_t begin = offsets[static_cast<size_t>(y)];
+      for (size_t k = 0; k < entries.size(); ++k) {
+        index[static_cast<size_t>(begin) + k] = entries[k].first;
+        value[static_cast<size_t>(begin) + k] = entries[k].second;
+      }
+      offsets[static_cast<size_t>(y) + 1] = begin + col.size;
     }
+    std::vector<int64_t> cursor(offsets.begin(), offsets.end() - 1);
+    auto after_x = [&](int32_t y) {
+      const int64_t at = ++cursor[static_cast<size_t>(y)];
+      const int64_t end = offsets[static_cast<size_t>(y) + 1];
+      return SparseRow{index.data() + at, value.data() + at, static_cast<int32_t>(end - at)};
+    };
+    for (int32_t x = 0; x < m.n_; ++x) {
+      acc.accumulate(options.kind, after_x, rows.row(x), baseline, x);
+      float* out = m.values_.data() + static_cast<size_t>(x) * n;
+      acc.drain(options, [&](int32_t other, float sim) {
+        out[other] = sim;
+        m.values_[static_cast<size_t>(other) * n + static_cast<size_t>(x)] = sim;
+      });
+      out[x] = 1.0f;
+    }
+    return m;
+  }
+
+  // Pruned: each row is accumulated in full (both halves), so that its best neighbours can be
+  // chosen without holding every pair.
+  m.offsets_.assign(1, 0);
+  std::vector<std::pair<float, int32_t>> candidates;
+  for (int32_t x = 0; x < m.n_; ++x) {
+    acc.accumulate(options.kind, [&](int32_t y) { return cols.row(y); }, rows.row(x), baseline, x);
     candidates.clear();
     acc.drain(options, [&](int32_t other, float sim) {
       if (other != x && sim != 0.0f) candidates.emplace_back(sim, other);
@@ -180,8 +214,7 @@ SimilarityMatrix SimilarityMatrix::compute(const SparseRows& rows, const SparseR
   return m;
 }
 
-float SimilarityMatrix::get(int32_t a, int32_t b) const {
-  if (dense_) return values_[static_cast<size_t>(a) * static_cast<size_t>(n_) + static_cast<size_t>(b)];
+float SimilarityMatrix::get_pruned(int32_t a, int32_t b) const {
   if (a == b) return 1.0f;
   const auto begin = neighbors_.begin() + offsets_[static_cast<size_t>(a)];
   const auto end = neighbors_.begin() + offsets_[static_cast<size_t>(a) + 1];

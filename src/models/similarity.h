@@ -51,12 +51,19 @@ class SimilarityMatrix {
 
   int32_t size() const { return n_; }
   bool dense() const { return dense_; }
-  float get(int32_t a, int32_t b) const;
+  float get(int32_t a, int32_t b) const {
+    return dense_ ? values_[static_cast<size_t>(a) * static_cast<size_t>(n_) + static_cast<size_t>(b)] : get_pruned(a, b);
+  }
+  // Row a of a dense matrix, or nullptr when rows are pruned.
+  const float* dense_row(int32_t a) const {
+    return dense_ ? values_.data() + static_cast<size_t>(a) * static_cast<size_t>(n_) : nullptr;
+  }
   // The full row of a: dense rows directly; pruned rows expanded into `buffer`.
   const float* row(int32_t a, std::vector<float>& buffer) const;
   size_t memory_bytes() const;
 
  private:
+  float get_pruned(int32_t a, int32_t b) const;
   int32_t n_ = 0;
   bool dense_ = true;
   std::vector<float> values_;          // dense: n*n; pruned: kept sims, rows by offsets_

@@ -1,0 +1,28 @@
+#!/usr/bin/env node
+// The cofi command-line tool on the WebAssembly build: the same C++ code as build/native/cofi,
+// the same flags and the same output.
+import { readFileSync, writeFileSync } from 'node:fs';
+import createCofiCli from '../dist/cofi-cli.mjs';
+
+const cli = await createCofiCli();
+const result = cli.runCli(
+  process.argv.slice(2),
+  (path) => {
+    try {
+      return readFileSync(path);
+    } catch (e) {
+      return { error: `cannot read ${path}: ${e.code === 'ENOENT' ? 'No such file or directory' : e.message}` };
+    }
+  },
+  (path, bytes) => {
+    try {
+      writeFileSync(path, bytes);
+      return null;
+    } catch (e) {
+      return { error: `cannot write ${path}: ${e.message}` };
+    }
+  },
+);
+process.stdout.write(result.stdout);
+process.stderr.write(result.stderr);
+process.exitCode = result.status;
