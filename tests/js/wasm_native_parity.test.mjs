@@ -83,3 +83,48 @@ test('the WASM command-line tool prints what the native one prints', () => {
     assert.equal(wasm, native, `cofi ${args.join(' ')}`);
   }
 });
+
+// Runs a CLI and returns { status, stdout, stderr } without throwing on a non-zero exit.
+function run(command, args) {
+  const { spawnSync } = process.getBuiltinModule('node:child_process');
+  const r = spawnSync(command, args, { encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+test('both command-line tools fail the same way on bad input and usage: status 2, one line', () => {
+  const bad = tempFile('bad.csv', 'user,item,rating\n1,10,4\n2,11,five\n');
+  const cases = [
+    [['inspect', bad], `cofi: error: ${bad}:3: rating "five" is not a number\n`],
+    [['inspect', '/no/such/file.csv'], 'cofi: error: cannot read /no/such/file.csv: No such file or directory\n'],
+    [['evaluate', '--train', bad], 'cofi: error: evaluate needs --test\n'],
+    [['recommend', '--ratings', bad, '--user', '1', '-n', 'ten'], 'cofi: error: -n ten: expected a whole number from 0 to 1000000\n'],
+    [['frobnicate'], "cofi: error: unknown command 'frobnicate' (try cofi --help)\n"],
+    [['inspect', bad, '--colour'], 'cofi: error: unknown option --colour\n'],
+  ];
+  for (const [args, message] of cases) {
+    const native = run(nativeCli, args);
+    const wasm = run(process.execPath, [join(nativeCli, '..', '..', '..', 'bin', 'cofi.mjs'), ...args]);
+    for (const [name, r] of [['native', native], ['wasm', wasm]]) {
+      assert.equal(r.status, 2, `${name} cofi ${args.join(' ')}`);
+      assert.equal(r.stdout, '');
+      if (args[0] === 'evaluate' || args[0] === 'recommend') {
+        // these read the bad file only after checking their flags, or fail on it: either way one line
+        assert.equal(r.stderr.split('\n').length, 2, r.stderr);
+      } else {
+        assert.equal(r.stderr, message, `${name} cofi ${args.join(' ')}`);
+      }
+    }
+    assert.equal(wasm.stderr, native.stderr);
+  }
+});
+
+test('cross-validation with a seed gives the same folds and numbers natively and in WASM', () => {
+  const path = tempFile('all.csv', syntheticRatings());
+  const args = ['evaluate', '--ratings', path, '--folds', '3', '--seed', '5', '--algo', 'knn-means', '--json'];
+  const native = JSON.parse(execFileSync(nativeCli, args, { encoding: 'utf8' }));
+  const wasm = JSON.parse(execFileSync(process.execPath, [join(nativeCli, '..', '..', '..', 'bin', 'cofi.mjs'), ...args], { encoding: 'utf8' }));
+  assert.equal(native.per_fold.length, 3);
+  assert.deepEqual(wasm.per_fold.map((f) => [f.rmse, f.mae, f.predictions]), native.per_fold.map((f) => [f.rmse, f.mae, f.predictions]));
+  const other = JSON.parse(execFileSync(nativeCli, [...args.slice(0, -2), '--seed', '6', '--algo', 'knn-means', '--json'].filter((a, k, all) => !(a === '--seed' && all[k + 1] === '5') && !(a === '5' && all[k - 1] === '--seed')), { encoding: 'utf8' }));
+  assert.notDeepEqual(other.per_fold.map((f) => f.rmse), native.per_fold.map((f) => f.rmse));
+});
