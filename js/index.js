@@ -140,9 +140,10 @@ export class Ratings extends Handle {
   /** The user id at dense index `index` (0 = the first user in the file). */
   userId(index) { return unwrap(this._native.userId(requireCount(index, 'index'))); }
   itemId(index) { return unwrap(this._native.itemId(requireCount(index, 'index'))); }
-  /** Every user id, in order of first appearance. */
-  userIds() { return Array.from({ length: this.numUsers }, (_, k) => this.userId(k)); }
-  itemIds() { return Array.from({ length: this.numItems }, (_, k) => this.itemId(k)); }
+  /** Every user id, in order of first appearance (index k = userId(k)). */
+  userIds() { return this._native.userIds(); }
+  /** Every item id, in order of first appearance. */
+  itemIds() { return this._native.itemIds(); }
   hasUser(id) { return this._native.hasUser(requireString(id, 'user')); }
   hasItem(id) { return this._native.hasItem(requireString(id, 'item')); }
   /** A user's ratings: { items: string[], ratings: number[] } in file order. */
@@ -155,15 +156,23 @@ export class Ratings extends Handle {
 export class Items extends Handle {
   constructor(native) {
     super(native, 'Items');
+    const info = this._native.info();
+    /** Every column's name (header names, or "column 1"...). */
     this.columns = this._native.columns();
-    this.encoding = this._native.encoding();
+    this.encoding = info.encoding;
+    this.delimiter = info.delimiter;
+    this.header = info.header;
+    /** 0-based indices of the id and title columns. */
+    this.idColumn = info.idColumn;
+    this.titleColumn = info.titleColumn;
   }
   get size() { return this._native.size(); }
   /** The title of an item id, or null. */
   title(id) { return this._native.title(requireString(id, 'item')); }
   /** Every column's text for an item id, or null. */
   fields(id) { return this._native.fields(requireString(id, 'item')); }
-  ids() { return Array.from({ length: this.size }, (_, k) => unwrap(this._native.id(k))); }
+  /** Every item id, in file order. */
+  ids() { return this._native.ids(); }
 }
 
 /** A recommender model: create with an algorithm name, fit, then ask. */

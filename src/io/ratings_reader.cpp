@@ -176,8 +176,8 @@ ReadResult read_ratings(std::string_view bytes, const std::string& source, const
     }
   };
 
-  IdMap users;
-  IdMap items;
+  text::ViewIndex users(body);
+  text::ViewIndex items(body);
   std::vector<Rating> ratings;
   std::string last_user;  // consecutive rows often share a user (files sorted by user)
   int32_t last_user_index = -1;
@@ -235,7 +235,11 @@ ReadResult read_ratings(std::string_view bytes, const std::string& source, const
   if (ratings.empty())
     throw ParseError(source, 0, 0, "no valid ratings (" + std::to_string(report.skipped) + " rows skipped)");
   report.rows = static_cast<int64_t>(ratings.size());
-  Dataset data(std::move(users), std::move(items), ratings, implicit);
+  IdMap user_ids;
+  IdMap item_ids;
+  for (std::string_view id : users.keys()) user_ids.intern(id);
+  for (std::string_view id : items.keys()) item_ids.intern(id);
+  Dataset data(std::move(user_ids), std::move(item_ids), ratings, implicit);
   report.duplicates = data.duplicates();
   return ReadResult{std::move(data), std::move(report)};
 }

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
+#include <stdexcept>
 
 #include "io/parse_error.h"
 
@@ -268,6 +270,72 @@ std::string quoted(std::string_view s, size_t max_bytes) {
   size_t cut = max_bytes;
   while (cut > 0 && is_continuation(static_cast<unsigned char>(s[cut]))) --cut;
   return "\"" + std::string(s.substr(0, cut)) + "...\"";
+}
+
+namespace {
+
+// A fast hash of short byte strings, eight bytes at a time.
+inline uint64_t hash_bytes(std::string_view s) {
+  const char* p = s.data();
+  size_t n = s.size();
+  uint64_t h = 0x9E3779B97F4A7C15ULL ^ (static_cast<uint64_t>(n) * 0xBF58476D1CE4E5B9ULL);
+  while (n >= 8) {
+    uint64_t word;
+    std::memcpy(&word, p, 8);
+    h = (h ^ word) * 0xBF58476D1CE4E5B9ULL;
+    h ^= h >> 31;
+    p += 8;
+    n -= 8;
+  }
+  if (n > 0) {
+    uint64_t word = 0;
+    std::memcpy(&word, p, n);
+    h = (h ^ word) * 0x94D049BB133111EBULL;
+    h ^= h >> 29;
+  }
+  h *= 0xBF58476D1CE4E5B9ULL;
+  return h ^ (h >> 32);
+}
+
+}  // namespace
+
+int32_t ViewIndex::intern(std::string_view id) {
+  const auto hash = static_cast<uint32_t>(hash_bytes(id));
+  if (slots_.empty()) grow();
+  size_t mask = slots_.size() - 1;
+  size_t slot = hash & mask;
+  for (;;) {
+    const int32_t entry = slots_[slot];
+    if (entry == 0) break;
+    const auto index = static_cast<size_t>(entry - 1);
+    if (hashes_[index] == hash && keys_[index] == id) return entry - 1;
+    slot = (slot + 1) & mask;
+  }
+  const auto index = static_cast<int32_t>(keys_.size());
+  if (keys_.size() >= 0x7FFFFFFEu) throw std::length_error("more than 2^31-2 distinct ids");
+  const std::less_equal<const char*> before_or_at;
+  const bool inside = before_or_at(stable_.data(), id.data()) &&
+                      before_or_at(id.data() + id.size(), stable_.data() + stable_.size());
+  if (!inside) {
+    copies_.emplace_back(id);
+    id = copies_.back();
+  }
+  keys_.push_back(id);
+  hashes_.push_back(hash);
+  slots_[slot] = index + 1;
+  if (keys_.size() * 2 > slots_.size()) grow();
+  return index;
+}
+
+void ViewIndex::grow() {
+  const size_t size = slots_.empty() ? 1024 : slots_.size() * 2;
+  slots_.assign(size, 0);
+  const size_t mask = size - 1;
+  for (size_t index = 0; index < keys_.size(); ++index) {
+    size_t slot = hashes_[index] & mask;
+    while (slots_[slot] != 0) slot = (slot + 1) & mask;
+    slots_[slot] = static_cast<int32_t>(index + 1);
+  }
 }
 
 }  // namespace text

@@ -5,7 +5,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <deque>
 #include <string_view>
+#include <vector>
 
 namespace cofi {
 namespace text {
@@ -54,6 +56,26 @@ bool parse_index(std::string_view s, int32_t& out);
 // `s` in double quotes for messages, cut (at a UTF-8 character boundary) after `max_bytes`
 // bytes with "..." appended.
 std::string quoted(std::string_view s, size_t max_bytes = 60);
+
+// Dense indices for ids seen while reading, in order of first appearance: an open-addressing
+// table of string_views, so a lookup neither allocates nor copies. Views inside `stable` (the
+// text being read) are kept as they are; others (unescaped quoted fields in the tokenizer's
+// reusable buffer) are copied once, when new. The readers fill an IdMap from keys() at the end,
+// so the IdMap sees each distinct id once.
+class ViewIndex {
+ public:
+  explicit ViewIndex(std::string_view stable) : stable_(stable) {}
+  int32_t intern(std::string_view id);
+  const std::vector<std::string_view>& keys() const { return keys_; }
+
+ private:
+  void grow();
+  std::string_view stable_;
+  std::vector<std::string_view> keys_;
+  std::vector<uint32_t> hashes_;  // by index
+  std::vector<int32_t> slots_;    // index + 1, 0 when empty; size a power of two
+  std::deque<std::string> copies_;
+};
 
 }  // namespace text
 }  // namespace cofi

@@ -100,6 +100,9 @@ class Accumulator {
         return denom > 0 ? num / denom : 0.0;
       }
       case SimilarityKind::PearsonBaseline: {
+        // As Surprise (min_support raised to 2): one shared rating has no correlation, and with
+        // shrinkage 0 the factor (n - 1) / (n - 1 + shrinkage) would be 0/0.
+        if (s.count < 2) return 0.0;
         const double denom = std::sqrt(s.sq_x * s.sq_other);
         if (!(denom > 0)) return 0.0;
         return s.prod / denom * (n - 1.0) / (n - 1.0 + o.shrinkage);

@@ -138,6 +138,12 @@ val scored_items(const Dataset& d, const std::vector<ScoredItem>& list) {
   return out;
 }
 
+val ids_array(const IdMap& ids) {
+  val out = val::array();
+  for (int32_t k = 0; k < ids.size(); ++k) out.call<void>("push", ids.id(k));
+  return out;
+}
+
 int32_t user_index(const Dataset& d, const std::string& id) { return d.users().find(id); }
 
 // The model's training set, or a usage error naming the call when the model is not fitted.
@@ -271,6 +277,8 @@ EMSCRIPTEN_BINDINGS(cofi_core) {
                     return val(h.data->items().id(i));
                   });
                 }))
+      .function("userIds", optional_override([](const DatasetHandle& h) { return ids_array(h.data->users()); }))
+      .function("itemIds", optional_override([](const DatasetHandle& h) { return ids_array(h.data->items()); }))
       .function("hasUser", optional_override([](const DatasetHandle& h, const std::string& id) { return h.data->users().find(id) >= 0; }))
       .function("hasItem", optional_override([](const DatasetHandle& h, const std::string& id) { return h.data->items().find(id) >= 0; }))
       .function("userRatings", optional_override([](const DatasetHandle& h, const std::string& id) {
@@ -320,7 +328,17 @@ EMSCRIPTEN_BINDINGS(cofi_core) {
                   for (const auto& c : h.table.columns) out.call<void>("push", c);
                   return out;
                 }))
-      .function("encoding", optional_override([](const ItemsHandle& h) { return h.table.encoding; }));
+      .function("ids", optional_override([](const ItemsHandle& h) { return ids_array(h.table.ids); }))
+      .function("info", optional_override([](const ItemsHandle& h) {
+                  val o = val::object();
+                  o.set("source", h.table.source);
+                  o.set("delimiter", h.table.delimiter);
+                  o.set("encoding", h.table.encoding);
+                  o.set("header", h.table.header);
+                  o.set("idColumn", h.table.id_column);
+                  o.set("titleColumn", h.table.title_column);
+                  return o;
+                }));
 
   class_<ModelHandle>("Model")
       .smart_ptr<std::shared_ptr<ModelHandle>>("ModelPtr")
