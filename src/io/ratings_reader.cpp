@@ -1,3 +1,6 @@
+// read_ratings: one pass of the tokenizer over the (decoded) text. Fields are views into the
+// text; ids are numbered in text::ViewIndex tables without copying and handed to the IdMaps
+// once per distinct id at the end, so the hot loop does not allocate per field or per row.
 #include "io/ratings_reader.h"
 
 #include <algorithm>
@@ -166,7 +169,9 @@ ReadResult read_ratings(std::string_view bytes, const std::string& source, const
   const auto rating_column = static_cast<size_t>(implicit ? 0 : columns[kRating]);
   const size_t needed = 1 + std::max({user_column, item_column, implicit ? size_t{0} : rating_column});
 
-  // A bad row: thrown, or skipped and reported.
+  // A bad row (too few fields, an empty id, a bad rating): thrown, or skipped and reported.
+  // An unclosed quote is never skipped: the tokenizer throws, since the quoted field would run
+  // to the end of the file and there is no row boundary left to resume from.
   auto bad = [&](int64_t line, size_t column, const std::string& problem) {
     if (!options.skip_bad_rows) throw ParseError(source, line, static_cast<int32_t>(column), problem);
     ++report.skipped;

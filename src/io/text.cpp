@@ -288,13 +288,21 @@ inline uint64_t hash_bytes(std::string_view s) {
     n -= 8;
   }
   if (n > 0) {
-    uint64_t word = 0;
-    std::memcpy(&word, p, n);
+    uint64_t word = 0;  // (a loop, not a memcpy of variable length, which becomes a call)
+    for (size_t i = 0; i < n; ++i) word |= static_cast<uint64_t>(static_cast<unsigned char>(p[i])) << (8 * i);
     h = (h ^ word) * 0x94D049BB133111EBULL;
     h ^= h >> 29;
   }
   h *= 0xBF58476D1CE4E5B9ULL;
   return h ^ (h >> 32);
+}
+
+// Equality of short ids without a call to memcmp.
+inline bool same_bytes(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (a[i] != b[i]) return false;
+  return true;
 }
 
 }  // namespace
@@ -308,7 +316,7 @@ int32_t ViewIndex::intern(std::string_view id) {
     const int32_t entry = slots_[slot];
     if (entry == 0) break;
     const auto index = static_cast<size_t>(entry - 1);
-    if (hashes_[index] == hash && keys_[index] == id) return entry - 1;
+    if (hashes_[index] == hash && same_bytes(keys_[index], id)) return entry - 1;
     slot = (slot + 1) & mask;
   }
   const auto index = static_cast<int32_t>(keys_.size());

@@ -90,6 +90,11 @@ TEST_CASE("tokenizer reads CRLF, lone CR, blank lines and a missing final newlin
   const Rows blank = tokenize("\n  \n\t\na,b\n \n", ",");
   REQUIRE(blank.fields.size() == 1);
   CHECK(blank.lines == std::vector<int64_t>{4});
+
+  // Spaces and tabs alone are blank even when the tab is the delimiter.
+  const Rows tab_blank = tokenize("a\tb\n\t\t\n \t \nc\td\n", "\t");
+  REQUIRE(tab_blank.fields.size() == 2);
+  CHECK(tab_blank.lines == std::vector<int64_t>{1, 4});
 }
 
 TEST_CASE("tokenizer trims spaces and tabs around unquoted fields only", "[csv]") {
@@ -227,4 +232,28 @@ TEST_CASE("decode finds a NUL byte and names its line", "[csv]") {
   std::string latin_nul = "\xE9\n\n";
   latin_nul.push_back('\0');
   CHECK_THROWS_WITH(cofi::text::decode(latin_nul, "bin.dat", decoded), "bin.dat:3: contains a NUL byte");
+}
+
+TEST_CASE("ViewIndex numbers ids in order of first appearance and copies unstable views", "[csv]") {
+  std::string stable;
+  for (int k = 0; k < 5000; ++k) stable += "id" + std::to_string(k) + ",";
+  cofi::text::ViewIndex index(stable);
+  // Views into `stable`, 5000 of them (the table grows several times), each seen twice.
+  for (int round = 0; round < 2; ++round) {
+    size_t at = 0;
+    for (int k = 0; k < 5000; ++k) {
+      const size_t comma = stable.find(',', at);
+      CHECK(index.intern(std::string_view(stable).substr(at, comma - at)) == k);
+      at = comma + 1;
+    }
+  }
+  // A view into a buffer that is then overwritten: the index keeps its own copy.
+  std::string buffer = "transient id that is long enough to live on the heap";
+  CHECK(index.intern(buffer) == 5000);
+  buffer.assign(buffer.size(), 'x');
+  CHECK(index.intern("transient id that is long enough to live on the heap") == 5000);
+  CHECK(index.keys()[5000] == "transient id that is long enough to live on the heap");
+  CHECK(index.keys()[4999] == "id4999");
+  CHECK(index.intern("") == 5001);
+  CHECK(index.keys().size() == 5002);
 }

@@ -2,6 +2,7 @@
 // MovieLens files ([data]).
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -105,9 +106,6 @@ TEST_CASE("reads a comma file with a header", "[reader]") {
 }
 
 TEST_CASE("detects every delimiter", "[reader]") {
-  struct Case {
-    const char* delimiter;
-  };
   for (const char* delimiter : {",", "\t", ";", "|", "::"}) {
     INFO("delimiter '" << delimiter << "'");
     const std::string d = delimiter;
