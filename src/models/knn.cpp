@@ -18,7 +18,7 @@ Knn::Knn(KnnVariant variant, const Params& params) : variant_(variant) {
     sim_options_.shrinkage = params.get_double("shrinkage", 100.0, 0.0, 1e12);
   needs_baselines_ = variant_ == KnnVariant::Baseline || sim_options_.kind == SimilarityKind::PearsonBaseline;
   if (needs_baselines_) baseline_options_ = BaselineOptions::from_params(params, "bsl_");
-  max_dense_bytes_ = static_cast<size_t>(params.get_int("max_dense_mb", 256, 0, 4096)) << 20;
+  max_dense_bytes_ = static_cast<size_t>(params.get_int("max_dense_mb", 256, 0, 4095)) << 20;
   kept_neighbors_ = params.get_int("kept_neighbors", std::max(256, k_), 1, 1000000);
   params.finish(algorithm());
 }
@@ -35,14 +35,15 @@ std::string Knn::algorithm() const {
 
 namespace {
 
-void row_mean_sigma(const float* values, int32_t n, double& mean, double& sigma) {
+// `zero_sigma` stands in for the sigma of a constant row: Surprise uses the overall sigma.
+void row_mean_sigma(const float* values, int32_t n, double zero_sigma, double& mean, double& sigma) {
   double sum = 0.0;
   for (int32_t k = 0; k < n; ++k) sum += values[k];
   mean = n > 0 ? sum / n : 0.0;
   double sq = 0.0;
   for (int32_t k = 0; k < n; ++k) sq += (values[k] - mean) * (values[k] - mean);
   const double var = n > 0 ? sq / n : 0.0;
-  sigma = var == 0.0 ? 1.0 : std::sqrt(var);  // as Surprise: a constant row has sigma 1
+  sigma = var == 0.0 ? zero_sigma : std::sqrt(var);
 }
 
 }  // namespace
@@ -51,11 +52,17 @@ void Knn::do_fit(const Dataset& train, uint64_t) {
   const SparseRows& xs = x_rows(train);
   if (needs_baselines_) baselines_ = estimate_baselines(train, baseline_options_);
   if (variant_ == KnnVariant::Means || variant_ == KnnVariant::ZScore) {
+    // The population sigma of all ratings, for constant rows (as Surprise's KNNWithZScore); the
+    // rows' values are contiguous, starting at row 0's.
+    double overall_mean = 0.0;
+    row_mean_sigma(train.by_user().row(0).value, static_cast<int32_t>(train.num_ratings()), 1.0, overall_mean,
+                   overall_sigma_);
     mean_x_.assign(static_cast<size_t>(xs.rows()), 0.0);
     sigma_x_.assign(static_cast<size_t>(xs.rows()), 1.0);
     for (int32_t x = 0; x < xs.rows(); ++x) {
       const SparseRow row = xs.row(x);
-      row_mean_sigma(row.value, row.size, mean_x_[static_cast<size_t>(x)], sigma_x_[static_cast<size_t>(x)]);
+      row_mean_sigma(row.value, row.size, overall_sigma_, mean_x_[static_cast<size_t>(x)],
+                     sigma_x_[static_cast<size_t>(x)]);
     }
   }
   BaselineTerms terms;
@@ -160,7 +167,7 @@ void Knn::do_score(const Profile& person, std::vector<float>& scores) const {
     mean = mean_x_[static_cast<size_t>(person.user)];
     sigma = sigma_x_[static_cast<size_t>(person.user)];
   } else {
-    row_mean_sigma(person.ratings.data(), static_cast<int32_t>(person.ratings.size()), mean, sigma);
+    row_mean_sigma(person.ratings.data(), static_cast<int32_t>(person.ratings.size()), overall_sigma_, mean, sigma);
   }
   std::vector<Candidate> candidates;
 

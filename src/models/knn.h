@@ -63,6 +63,7 @@ class Knn : public Model {
   SimilarityMatrix sim_;
   Baselines baselines_;
   std::vector<double> mean_x_, sigma_x_;  // per x row (means, zscore)
+  double overall_sigma_ = 1.0;            // sigma of all ratings: stands in for a constant row's
 };
 
 }  // namespace cofi
