@@ -5,6 +5,7 @@
 #include <limits>
 #include <stdexcept>
 
+#include "io/binary.h"
 #include "models/similarity.h"
 
 namespace cofi {
@@ -19,12 +20,113 @@ Profile Profile::of_user(const Dataset& data, int32_t user) {
 }
 
 void Model::fit(std::shared_ptr<const Dataset> train, uint64_t seed) {
-  if (!train) throw std::invalid_argument("fit needs a dataset");
-  if (train->num_ratings() == 0) throw std::invalid_argument("fit needs at least one rating");
-  // Until do_fit succeeds the model is unfitted, so a failed fit never leaves half a model usable.
-  train_.reset();
-  do_fit(*train, seed);
-  train_ = std::move(train);
+  FitOptions options;
+  options.seed = seed;
+  fit(std::move(train), options);
+}
+
+void Model::fit(std::shared_ptr<const Dataset> train, const FitOptions& options) {
+  Training training(*this, std::move(train), options);
+  while (!training.done()) training.step();
+  training.finish();
+}
+
+Training::Training(Model& model, std::shared_ptr<const Dataset> train, FitOptions options)
+    : model_(model), train_(std::move(train)), options_(std::move(options)) {
+  if (!train_) throw std::invalid_argument("fit needs a dataset");
+  if (train_->num_ratings() == 0) throw std::invalid_argument("fit needs at least one rating");
+  if (options_.patience < 0) throw std::invalid_argument("patience must not be negative");
+  if (options_.validation) {
+    for (const Rating& r : *options_.validation)
+      if (r.user >= train_->num_users() || r.item >= train_->num_items())
+        throw std::out_of_range("a validation rating lies outside the training set's indices");
+  }
+  // The model answers predict() between epochs (for validation scores), but is not fitted
+  // until finish(); until then a failure leaves it unfitted.
+  model_.fitted_ = false;
+  model_.train_ = train_;
+  model_.seed_ = options_.seed;
+  try {
+    model_.do_fit(*train_, options_.seed);
+  } catch (...) {
+    model_.train_.reset();
+    throw;
+  }
+  epochs_ = std::max(1, model_.epochs());
+}
+
+Training::~Training() {
+  if (!finished_) {
+    model_.train_.reset();
+    model_.fitted_ = false;
+  }
+}
+
+EpochReport Training::step() {
+  if (done_) throw std::logic_error("training has no epochs left");
+  EpochReport report;
+  report.epoch = next_ + 1;
+  report.epochs = epochs_;
+  if (model_.epochs() > 0) report.loss = model_.run_epoch(*train_, next_);
+  ++next_;
+  done_ = next_ >= epochs_;
+  if (options_.validation && !options_.validation->empty()) {
+    double sq = 0.0;
+    for (const Rating& r : *options_.validation) {
+      const double err = static_cast<double>(model_.predict(r.user, r.item).value) - r.value;
+      sq += err * err;
+    }
+    report.validation_rmse = std::sqrt(sq / static_cast<double>(options_.validation->size()));
+    if (report.validation_rmse < best_rmse_) {
+      best_rmse_ = report.validation_rmse;
+      best_epoch_ = report.epoch;
+      report.best = true;
+      if (options_.patience > 0 && !done_) {
+        BinaryWriter snapshot;
+        model_.write_state(snapshot);
+        best_state_ = snapshot.take();
+      }
+    } else if (options_.patience > 0 && report.epoch - best_epoch_ >= options_.patience) {
+      done_ = true;
+    }
+  }
+  if (options_.on_epoch && !options_.on_epoch(report)) throw Cancelled();
+  return report;
+}
+
+void Training::finish() {
+  if (!done_) throw std::logic_error("finish: epochs remain");
+  // Early stopping ended past the best epoch: go back to it.
+  if (!best_state_.empty() && best_epoch_ != next_) {
+    BinaryReader in(best_state_, "early-stopping snapshot");
+    model_.read_state(*train_, in);
+  }
+  model_.fitted_ = true;
+  finished_ = true;
+}
+
+void Model::write_state(BinaryWriter&) const {}
+
+void Model::read_state(const Dataset& train, BinaryReader&) { do_fit(train, seed_); }
+
+void Model::save_state(BinaryWriter& out) const {
+  require_fitted("save");
+  out.u64(seed_);
+  write_state(out);
+}
+
+void Model::load_state(std::shared_ptr<const Dataset> train, BinaryReader& in) {
+  if (!train) throw std::invalid_argument("load_state needs the training set");
+  fitted_ = false;
+  train_ = train;
+  try {
+    seed_ = in.u64();
+    read_state(*train, in);
+  } catch (...) {
+    train_.reset();
+    throw;
+  }
+  fitted_ = true;
 }
 
 const Dataset& Model::train() const {
@@ -33,7 +135,7 @@ const Dataset& Model::train() const {
 }
 
 void Model::require_fitted(const char* what) const {
-  if (!train_) throw std::logic_error(std::string(what) + " needs a fitted model: call fit first");
+  if (!train_) throw std::logic_error(std::string(what) + ": the model is not fitted yet (call fit first)");
 }
 
 Prediction Model::predict(int32_t user, int32_t item) const {

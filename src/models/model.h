@@ -2,7 +2,10 @@
 // rating, score every item for a person, recommend, find similar items.
 #pragma once
 #include <cstdint>
+#include <functional>
+#include <limits>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -10,6 +13,9 @@
 #include "models/params.h"
 
 namespace cofi {
+
+class BinaryReader;
+class BinaryWriter;
 
 struct Prediction {
   float value = 0.0f;     // clipped to the training rating scale
@@ -33,6 +39,32 @@ struct Profile {
   static Profile of_user(const Dataset& data, int32_t user);
 };
 
+// What a fit reports after each epoch (one-shot models report one "epoch").
+struct EpochReport {
+  int epoch = 0;    // 1-based
+  int epochs = 0;   // planned epochs
+  double loss = std::numeric_limits<double>::quiet_NaN();             // training loss, where the model has one
+  double validation_rmse = std::numeric_limits<double>::quiet_NaN();  // with FitOptions::validation
+  bool best = false;  // the best validation RMSE so far (early stopping keeps this epoch)
+};
+
+struct FitOptions {
+  uint64_t seed = 0;
+  // Called after each epoch; returning false cancels the fit (it then throws Cancelled).
+  std::function<bool(const EpochReport&)> on_epoch;
+  // Held-out ratings in the training set's indices, scored after every epoch.
+  const std::vector<Rating>* validation = nullptr;
+  // Early stopping: stop once validation RMSE has not improved for this many epochs, and keep
+  // the best epoch's parameters (0 = run every epoch).
+  int patience = 0;
+};
+
+// Thrown by fit when on_epoch asked to stop; the model is then unfitted.
+class Cancelled : public std::runtime_error {
+ public:
+  Cancelled() : std::runtime_error("training was cancelled") {}
+};
+
 class Model {
  public:
   virtual ~Model() = default;
@@ -40,11 +72,23 @@ class Model {
   // The algorithm's registry name, e.g. "knn-baseline".
   virtual std::string algorithm() const = 0;
 
-  // Trains on `train` (kept alive by the model, which needs it to answer queries). `seed` makes
-  // every random choice reproducible, natively and in WASM alike.
+  // Trains on `train` (kept alive by the model, which needs it to answer queries). The seed makes
+  // every random choice reproducible, natively and in WASM alike. A fit that fails or is cancelled
+  // leaves the model unfitted.
   void fit(std::shared_ptr<const Dataset> train, uint64_t seed = 0);
-  bool fitted() const { return train_ != nullptr; }
+  void fit(std::shared_ptr<const Dataset> train, const FitOptions& options);
+  bool fitted() const { return fitted_; }
   const Dataset& train() const;
+
+  // The parameters the model was created with (saved with it, so a loaded model is the same).
+  const Params& params() const { return params_; }
+  void set_params(const Params& params) { params_ = params; }
+
+  // The learned state after fit, in the model file's format (see docs/model-format.md), and back.
+  // The training set is saved separately by the model file; load_state runs on a model created
+  // with the same parameters and given that training set.
+  void save_state(BinaryWriter& out) const;
+  void load_state(std::shared_ptr<const Dataset> train, BinaryReader& in);
 
   // Predicted rating for training indices; -1 marks an unknown user or item.
   Prediction predict(int32_t user, int32_t item) const;
@@ -66,7 +110,20 @@ class Model {
   std::vector<ScoredItem> popular(int n, const std::vector<int32_t>& exclude = {}) const;
 
  protected:
+  friend class Training;
+  // One-shot models do all their work here. Iterative models initialise here, then run_epoch is
+  // called for epoch 0 .. epochs()-1 (predict works between epochs, for validation scores).
   virtual void do_fit(const Dataset& train, uint64_t seed) = 0;
+  virtual int epochs() const { return 0; }
+  virtual double run_epoch(const Dataset& train, int epoch) {
+    (void)train;
+    (void)epoch;
+    return std::numeric_limits<double>::quiet_NaN();
+  }
+  // The state that do_fit/run_epoch produced. The default saves nothing and re-runs do_fit on
+  // load, which is right for deterministic one-shot models (baselines, similarities).
+  virtual void write_state(BinaryWriter& out) const;
+  virtual void read_state(const Dataset& train, BinaryReader& in);
   // Unclipped estimate; value is filled in by predict(). Unknown user/item arrive as -1.
   virtual Prediction do_predict(int32_t user, int32_t item) const = 0;
   // Default: do_predict for a known user (NaN where it falls back); a new person's scores must be
@@ -76,6 +133,39 @@ class Model {
 
  private:
   std::shared_ptr<const Dataset> train_;
+  bool fitted_ = false;
+  uint64_t seed_ = 0;
+  Params params_;
+};
+
+// Step-by-step training, for callers that must yield between epochs (a page's worker checks for
+// Cancel there):  Training t(model, data, options); while (!t.done()) t.step(); t.finish();
+// Model::fit does exactly this. A Training destroyed before finish() leaves the model unfitted.
+class Training {
+ public:
+  Training(Model& model, std::shared_ptr<const Dataset> train, FitOptions options);
+  ~Training();
+  Training(const Training&) = delete;
+  Training& operator=(const Training&) = delete;
+
+  bool done() const { return done_; }
+  int epochs() const { return epochs_; }
+  // Runs the next epoch and reports it (calls on_epoch; throws Cancelled if it returns false).
+  EpochReport step();
+  // Completes the fit: restores the best epoch under early stopping, marks the model fitted.
+  void finish();
+
+ private:
+  Model& model_;
+  std::shared_ptr<const Dataset> train_;
+  FitOptions options_;
+  int epochs_ = 0;
+  int next_ = 0;
+  bool done_ = false;
+  bool finished_ = false;
+  double best_rmse_ = std::numeric_limits<double>::infinity();
+  int best_epoch_ = 0;
+  std::string best_state_;
 };
 
 // Creates a model by registry name with its parameters (throws std::invalid_argument for an

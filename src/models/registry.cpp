@@ -14,7 +14,9 @@ std::vector<std::string> model_names() {
   return {"random", "global-mean", "baseline", "popular", "knn-basic", "knn-means", "knn-zscore", "knn-baseline"};
 }
 
-std::unique_ptr<Model> make_model(const std::string& algorithm, const Params& params) {
+namespace {
+
+std::unique_ptr<Model> create(const std::string& algorithm, const Params& params) {
   if (algorithm == "random") return std::make_unique<RandomNormal>(params);
   if (algorithm == "global-mean") return std::make_unique<GlobalMean>(params);
   if (algorithm == "baseline") return std::make_unique<Baseline>(params);
@@ -26,6 +28,14 @@ std::unique_ptr<Model> make_model(const std::string& algorithm, const Params& pa
   std::string names;
   for (const auto& n : model_names()) names += (names.empty() ? "" : ", ") + n;
   throw std::invalid_argument("unknown algorithm '" + algorithm + "' (known: " + names + ")");
+}
+
+}  // namespace
+
+std::unique_ptr<Model> make_model(const std::string& algorithm, const Params& params) {
+  std::unique_ptr<Model> model = create(algorithm, params);
+  model->set_params(params);
+  return model;
 }
 
 }  // namespace cofi
