@@ -130,6 +130,8 @@ class Model {
   // provided by models that can fold one in, which override this.
   virtual void do_score(const Profile& person, std::vector<float>& scores) const;
   void require_fitted(const char* what) const;
+  // The training set as the model holds it (set before do_fit runs), for models made of models.
+  const std::shared_ptr<const Dataset>& train_shared() const { return train_; }
 
  private:
   std::shared_ptr<const Dataset> train_;

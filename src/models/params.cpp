@@ -55,6 +55,11 @@ bool Params::get_bool(const std::string& key, bool fallback) const {
   throw std::invalid_argument("parameter " + key + "=" + *text + ": expected true or false");
 }
 
+std::string Params::get_string(const std::string& key, const std::string& fallback) const {
+  const std::string* text = lookup(key);
+  return text ? *text : fallback;
+}
+
 std::string Params::get_choice(const std::string& key, const std::string& fallback,
                                const std::set<std::string>& allowed) const {
   const std::string* text = lookup(key);

@@ -21,6 +21,7 @@ class Params {
   int get_int(const std::string& key, int fallback, int min_value, int max_value) const;
   double get_double(const std::string& key, double fallback, double min_value, double max_value) const;
   bool get_bool(const std::string& key, bool fallback) const;
+  std::string get_string(const std::string& key, const std::string& fallback) const;
   // `allowed` lists the accepted values; the error names them.
   std::string get_choice(const std::string& key, const std::string& fallback,
                          const std::set<std::string>& allowed) const;

@@ -2,6 +2,7 @@
 #include <stdexcept>
 
 #include "models/baseline.h"
+#include "models/blend.h"
 #include "models/global_mean.h"
 #include "models/knn.h"
 #include "models/model.h"
@@ -11,12 +12,13 @@
 namespace cofi {
 
 std::vector<std::string> model_names() {
-  return {"random", "global-mean", "baseline", "popular", "knn-basic", "knn-means", "knn-zscore", "knn-baseline"};
+  return {"random", "global-mean", "baseline", "popular", "knn-basic", "knn-means", "knn-zscore", "knn-baseline", "blend"};
 }
 
 namespace {
 
 std::unique_ptr<Model> create(const std::string& algorithm, const Params& params) {
+  if (algorithm == "blend") return std::make_unique<Blend>(params);
   if (algorithm == "random") return std::make_unique<RandomNormal>(params);
   if (algorithm == "global-mean") return std::make_unique<GlobalMean>(params);
   if (algorithm == "baseline") return std::make_unique<Baseline>(params);
