@@ -63,6 +63,7 @@ class Dataset {
   int32_t num_items() const { return items_.size(); }
   int64_t num_ratings() const { return by_user_.nnz(); }
   const SparseRows& by_user() const { return by_user_; }
+  // Each item's users in ascending user index (built from the user rows in order).
   const SparseRows& by_item() const { return by_item_; }
 
   // True when the source had no rating column: every pair counts 1.

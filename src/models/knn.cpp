@@ -252,4 +252,49 @@ std::vector<ScoredItem> Knn::similar_items(int32_t item, int n) const {
   return out;
 }
 
+float Knn::item_similarity(int32_t a, int32_t b) const {
+  if (user_based_) return Model::item_similarity(a, b);
+  require_fitted("item_similarity");
+  if (a < 0 || b < 0 || a >= sim_.size() || b >= sim_.size()) throw std::out_of_range("item_similarity: unknown item");
+  return sim_.get(a, b);
+}
+
+std::vector<Contribution> Knn::explain(const Profile& person, int32_t item, int n) const {
+  if (user_based_) return Model::explain(person, item, n);
+  require_fitted("explain");
+  if (item < 0 || item >= sim_.size()) throw std::out_of_range("explain: unknown item");
+  // The same neighbours and terms as do_score uses for this item.
+  double bias = 0.0;
+  if (needs_baselines_)
+    bias = person.user >= 0 ? baselines_.bu[static_cast<size_t>(person.user)]
+                            : fold_in_user_bias(baselines_, baseline_options_, person.items, person.ratings);
+  std::vector<Candidate> candidates;
+  for (size_t pos = 0; pos < person.items.size(); ++pos) {
+    const float s = sim_.get(item, person.items[pos]);
+    if (s > 0.0f && person.items[pos] != item)
+      candidates.push_back({s, static_cast<int32_t>(pos), deviation(person.items[pos], person.ratings[pos], bias)});
+  }
+  if (candidates.size() > static_cast<size_t>(k_)) {
+    std::nth_element(candidates.begin(), candidates.begin() + k_, candidates.end(),
+                     [](const Candidate& a, const Candidate& b) {
+                       return a.sim != b.sim ? a.sim > b.sim : a.position < b.position;
+                     });
+    candidates.resize(static_cast<size_t>(k_));
+  }
+  double sum_sim = 0.0;
+  for (const Candidate& c : candidates) sum_sim += c.sim;
+  std::vector<Contribution> out;
+  for (const Candidate& c : candidates) {
+    const double term = c.sim * c.deviation / sum_sim;
+    if (term > 0) out.push_back({person.items[static_cast<size_t>(c.position)], static_cast<float>(term)});
+  }
+  const size_t keep = std::min(out.size(), static_cast<size_t>(std::max(n, 0)));
+  std::partial_sort(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(keep), out.end(),
+                    [](const Contribution& a, const Contribution& b) {
+                      return a.weight != b.weight ? a.weight > b.weight : a.item < b.item;
+                    });
+  out.resize(keep);
+  return out;
+}
+
 }  // namespace cofi

@@ -25,6 +25,10 @@ class Knn : public Model {
   Knn(KnnVariant variant, const Params& params);
   std::string algorithm() const override;
   std::vector<ScoredItem> similar_items(int32_t item, int n) const override;
+  // Item-based: each of the k neighbours' term sim(i, j) (r_j - baseline or mean) / sum sim, as
+  // used in the prediction. User-based: the default (item similarity times rating deviation).
+  std::vector<Contribution> explain(const Profile& person, int32_t item, int n) const override;
+  float item_similarity(int32_t a, int32_t b) const override;
 
   bool user_based() const { return user_based_; }
   const SimilarityMatrix& similarities() const { return sim_; }

@@ -225,4 +225,46 @@ std::vector<ScoredItem> Model::similar_items(int32_t item, int n) const {
   return top_n(sims, excluded, n);
 }
 
+float Model::item_similarity(int32_t a, int32_t b) const {
+  require_fitted("item_similarity");
+  const SparseRows& cols = train_->by_item();
+  if (a < 0 || b < 0 || a >= cols.rows() || b >= cols.rows()) throw std::out_of_range("item_similarity: unknown item");
+  // Both columns list users in ascending order (see Dataset), so a merge finds the shared users.
+  const SparseRow x = cols.row(a), y = cols.row(b);
+  double prod = 0.0, sx = 0.0, sy = 0.0;
+  for (int32_t k = 0; k < x.size; ++k) sx += static_cast<double>(x.value[k]) * x.value[k];
+  for (int32_t k = 0; k < y.size; ++k) sy += static_cast<double>(y.value[k]) * y.value[k];
+  for (int32_t p = 0, q = 0; p < x.size && q < y.size;) {
+    if (x.index[p] < y.index[q]) ++p;
+    else if (x.index[p] > y.index[q]) ++q;
+    else prod += static_cast<double>(x.value[p++]) * y.value[q++];
+  }
+  return sx > 0 && sy > 0 ? static_cast<float>(prod / std::sqrt(sx * sy)) : 0.0f;
+}
+
+std::vector<Contribution> Model::explain(const Profile& person, int32_t item, int n) const {
+  require_fitted("explain");
+  if (item < 0 || item >= train_->num_items()) throw std::out_of_range("explain: unknown item");
+  double mean = 0.0;
+  for (float r : person.ratings) mean += r;
+  if (!person.ratings.empty()) mean /= static_cast<double>(person.ratings.size());
+  // With implicit feedback (or one rating, or all equal) every deviation is 0: weigh by the rating.
+  bool flat = true;
+  for (float r : person.ratings) flat = flat && r == person.ratings.front();
+  std::vector<Contribution> out;
+  for (size_t k = 0; k < person.items.size(); ++k) {
+    const int32_t j = person.items[k];
+    if (j == item) continue;
+    const double weight = item_similarity(item, j) * (flat ? person.ratings[k] : person.ratings[k] - mean);
+    if (weight > 0) out.push_back({j, static_cast<float>(weight)});
+  }
+  const size_t keep = std::min(out.size(), static_cast<size_t>(std::max(n, 0)));
+  std::partial_sort(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(keep), out.end(),
+                    [](const Contribution& a, const Contribution& b) {
+                      return a.weight != b.weight ? a.weight > b.weight : a.item < b.item;
+                    });
+  out.resize(keep);
+  return out;
+}
+
 }  // namespace cofi

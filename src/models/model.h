@@ -29,6 +29,12 @@ struct ScoredItem {
   float score;
 };
 
+// One of the person's rated items and how much it contributed to an item's score.
+struct Contribution {
+  int32_t item;
+  float weight;
+};
+
 // A person to score items for: a training user (user >= 0, items/ratings = their training row)
 // or a new person known only by a few ratings (user = -1). Items are indices in the training set.
 struct Profile {
@@ -104,6 +110,16 @@ class Model {
   // Items most similar to `item`, best first; the item itself excluded. Item-based neighbourhood
   // models use their similarity matrix; other models use cosine similarity of the rating columns.
   virtual std::vector<ScoredItem> similar_items(int32_t item, int n) const;
+
+  // Why `item` scores as it does for the person: their rated items that contributed most, largest
+  // positive contribution first (at most n). Item-based neighbourhood models give each neighbour's
+  // term of their formula; other models weigh each rated item by item_similarity(item, j) times the
+  // person's rating of j relative to their mean.
+  virtual std::vector<Contribution> explain(const Profile& person, int32_t item, int n) const;
+
+  // Similarity of two items as the model sees them (for explanations). Default: cosine similarity
+  // of their rating columns; factor models override it with their item factors.
+  virtual float item_similarity(int32_t a, int32_t b) const;
 
   // The items ranked by number of ratings (ties: lower index first); every model keeps it for
   // people it knows nothing about.
