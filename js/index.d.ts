@@ -58,7 +58,9 @@ export interface ItemsReadOptions {
 
 export type Algorithm =
   | 'random' | 'global-mean' | 'baseline' | 'popular'
-  | 'knn-basic' | 'knn-means' | 'knn-zscore' | 'knn-baseline';
+  | 'knn-basic' | 'knn-means' | 'knn-zscore' | 'knn-baseline'
+  | 'svd' | 'svdpp' | 'nmf' | 'slope-one' | 'co-clustering' | 'blend'
+  | 'als' | 'ials' | 'bpr' | 'ease' | 'bpmf';
 
 /** Algorithm parameters by their core names, e.g. { k: 40, user_based: false, similarity: 'pearson_baseline' }. */
 export type Params = Record<string, number | string | boolean>;
@@ -160,6 +162,16 @@ export class Model extends Disposable {
   popular(options?: { n?: number }): ScoredItem[];
   evaluate(test: Ratings): Accuracy;
   rank(test: Ratings, options?: { k?: number; threshold?: number }): RankingMetrics;
+  /**
+   * The fitted model as a file's bytes (a copy; format in docs/model-format.md). Load them with
+   * `cofi.loadModel`, or with the CLI's `--model FILE`. Throws UsageError when not fitted.
+   */
+  save(): Uint8Array;
+}
+
+export interface LoadModelOptions {
+  /** Name used in ParseError messages (default: the File's name, or "model"). */
+  source?: string;
 }
 
 export interface Cofi {
@@ -167,6 +179,11 @@ export interface Cofi {
   readRatings(input: Input, options?: ReadOptions): Promise<Ratings>;
   readItems(input: Input, options?: ItemsReadOptions): Promise<Items>;
   createModel(algorithm: Algorithm, params?: Params): Model;
+  /**
+   * A fitted model from saved bytes (`model.save()` or `cofi fit --save`). Rejects with a
+   * ParseError for a file that is not a cofi model, is truncated, corrupted or from a newer cofi.
+   */
+  loadModel(input: Uint8Array | ArrayBuffer | ArrayBufferView | Blob, options?: LoadModelOptions): Promise<Model>;
   crossValidate(
     ratings: Ratings,
     algorithm: Algorithm,

@@ -6,6 +6,7 @@
 //   const model = cofi.createModel('knn-baseline', { user_based: false, similarity: 'pearson_baseline' });
 //   await model.fit(ratings);
 //   model.recommend('42', { n: 10 });  // { known: true, items: [{ item: '50', score: 4.61 }, ...] }
+//   const bytes = model.save();        // a Uint8Array: store it, then cofi.loadModel(bytes)
 import createCofiCore from './cofi-core.mjs';
 
 /** Base class of every error cofi throws. */
@@ -111,6 +112,16 @@ async function toInput(input) {
   if (ArrayBuffer.isView(input)) return new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
   if (typeof Blob !== 'undefined' && input instanceof Blob) return new Uint8Array(await input.arrayBuffer());
   throw new UsageError(`expected CSV text, bytes (Uint8Array/ArrayBuffer) or a Blob/File, got ${describe(input)}`);
+}
+
+// A saved model's bytes, from bytes or a Blob/File. Text is refused: a model file is binary, and
+// a string would have been decoded (and damaged) on its way here.
+async function toModelBytes(input) {
+  if (input instanceof Uint8Array) return input;
+  if (input instanceof ArrayBuffer) return new Uint8Array(input);
+  if (ArrayBuffer.isView(input)) return new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
+  if (typeof Blob !== 'undefined' && input instanceof Blob) return new Uint8Array(await input.arrayBuffer());
+  throw new UsageError(`loadModel expects the bytes of a saved model (Uint8Array, ArrayBuffer or Blob/File), got ${describe(input)}`);
 }
 
 /** A ratings dataset held in WebAssembly memory. */
@@ -235,6 +246,12 @@ export class Model extends Handle {
     if (!(test instanceof Ratings)) throw new UsageError(`rank expects a Ratings object, got ${describe(test)}`);
     return unwrap(this._native.rank(test._native, requireCount(k, 'k'), Number(threshold)));
   }
+  /**
+   * The fitted model as a file's bytes (a copy): algorithm, parameters, seed, training ratings and
+   * learned state. `cofi.loadModel(bytes)` (or the CLI's `--model FILE`) gives back a model that
+   * predicts exactly the same. Throws UsageError when the model is not fitted.
+   */
+  save() { return unwrap(this._native.save()); }
 }
 
 /**
@@ -268,6 +285,17 @@ class Cofi {
     const data = await toInput(input);
     const source = options.source ?? (typeof File !== 'undefined' && input instanceof File ? input.name : 'items');
     return new Items(unwrap(this.#core.readItems(data, source, options)));
+  }
+  /**
+   * A fitted model from the bytes `model.save()` (or `cofi fit --save`) wrote: a Uint8Array,
+   * ArrayBuffer or Blob/File. Options: source (the name ParseErrors give; default the File's name,
+   * or "model"). A file that is not a cofi model, is truncated, corrupted or from a newer cofi
+   * rejects with a ParseError saying so.
+   */
+  async loadModel(input, { source } = {}) {
+    const bytes = await toModelBytes(input);
+    const name = source ?? (typeof File !== 'undefined' && input instanceof File ? input.name : 'model');
+    return new Model(unwrap(this.#core.loadModel(bytes, String(name))));
   }
   /** A new, unfitted model. Parameters use the core's names, e.g. { k: 40, user_based: false }. */
   createModel(algorithm, params = {}) {

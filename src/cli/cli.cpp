@@ -14,6 +14,7 @@
 #include "eval/metrics.h"
 #include "eval/split.h"
 #include "io/items_reader.h"
+#include "io/model_file.h"
 #include "io/ratings_reader.h"
 #include "models/model.h"
 #include "util/json.h"
@@ -27,6 +28,7 @@ const char* kUsage =
     "\n"
     "commands:\n"
     "  inspect FILE                         counts, rating scale, duplicates of a ratings file\n"
+    "  fit --ratings FILE --save MODEL      fit a model (--algo, --set, --seed) and save it\n"
     "  evaluate --train FILE --test FILE    RMSE and MAE of a model on a test file\n"
     "  evaluate --ratings FILE --folds K    the same by K-fold cross-validation\n"
     "  rank --train FILE --test FILE        precision, recall, NDCG and hit rate at k\n"
@@ -35,6 +37,12 @@ const char* kUsage =
     "  predict --train FILE --test FILE     every test pair's prediction as CSV\n"
     "  predict --ratings FILE --user ID --item ID\n"
     "  algorithms                           the algorithm names\n"
+    "\n"
+    "saved models:\n"
+    "  --save MODEL           fit, evaluate --train/--test: write the fitted model to a file\n"
+    "  --model MODEL          recommend, similar, predict, rank and evaluate (with --test): answer\n"
+    "                         from a saved model instead of --ratings/--train, --algo, --set, --seed\n"
+    "                         (the file carries the algorithm, parameters, seed and training data)\n"
     "\n"
     "options:\n"
     "  --algo NAME            algorithm (see `cofi algorithms`)\n"
@@ -81,7 +89,7 @@ Args parse_args(const std::vector<std::string>& argv) {
       {"--algo", true},        {"--seed", true},        {"-n", true},            {"-k", true},
       {"--threshold", true},   {"--user", true},        {"--item", true},        {"--items", true},
       {"--delimiter", true},   {"--user-column", true}, {"--item-column", true}, {"--rating-column", true},
-      {"--output", true},      {"--header", false},     {"--no-header", false},  {"--skip-bad-rows", false},
+      {"--output", true},      {"--save", true},        {"--model", true},       {"--header", false},     {"--no-header", false},  {"--skip-bad-rows", false},
       {"--json", false}};
   Args a;
   if (argv.empty()) throw UsageError("no command given (try cofi --help)");
@@ -190,12 +198,49 @@ class Command {
     return make_model(algo, p);
   }
 
+  // The parameters as given on the command line (a loaded model's: as saved in its file).
   void write_params(JsonWriter& j, const Model& m) const {
     j.key("algo").value(m.algorithm());
     j.key("params").begin_object();
-    const Params given = params();
+    const Params given = a_.has("--model") ? m.params() : params();
     for (const auto& kv : given.values()) j.key(kv.first).value(kv.second);
     j.end_object();
+  }
+
+  // A saved model (--model), which stands in for the training file, --algo, --set and --seed:
+  // giving any of them as well is a usage error rather than silently ignored.
+  // `load_seconds`, when given, receives the time load_model took (the file already read).
+  std::unique_ptr<Model> load_saved(double* load_seconds = nullptr) const {
+    for (const char* flag : {"--ratings", "--train", "--algo", "--seed", "--folds", "--save"})
+      if (a_.has(flag))
+        throw UsageError(std::string("--model carries its algorithm, parameters, seed and training data: drop ") + flag);
+    if (!a_.sets.empty()) throw UsageError("--model carries its algorithm, parameters, seed and training data: drop --set");
+    const std::string path = a_.get("--model");
+    const std::string bytes = io_.read_file(path);
+    const auto t0 = std::chrono::steady_clock::now();
+    std::unique_ptr<Model> m = load_model(bytes, path);
+    if (load_seconds) *load_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return m;
+  }
+
+  // The model a query command (recommend, similar, predict) answers from: loaded from --model,
+  // or fitted on --ratings with --algo (default: `fallback_algo`).
+  std::unique_ptr<Model> query_model(const std::string& fallback_algo) const {
+    if (a_.has("--model")) return load_saved();
+    const auto data = load_dataset(a_.require("--ratings"));
+    std::unique_ptr<Model> m = model(fallback_algo);
+    m->fit(data, seed_of(a_));
+    return m;
+  }
+
+  // What the query commands call the training data in messages.
+  std::string data_name() const { return a_.has("--model") ? a_.get("--model") : a_.get("--ratings"); }
+
+  // Writes the fitted model to --save and returns the file's size in bytes.
+  size_t save(const Model& m) const {
+    const std::string bytes = save_model(m);
+    io_.write_file(a_.get("--save"), bytes);
+    return bytes.size();
   }
 
   std::unique_ptr<ItemTable> items_table() const {
@@ -276,12 +321,45 @@ class Command {
     return 0;
   }
 
+  int fit() const {
+    using clock = std::chrono::steady_clock;
+    const std::string ratings_path = a_.require("--ratings");
+    const std::string path = a_.require("--save");
+    if (!a_.has("--algo")) throw UsageError("fit needs --algo NAME");
+    const auto data = load_dataset(ratings_path);
+    std::unique_ptr<Model> m = model("");
+    const auto t0 = clock::now();
+    m->fit(data, seed_of(a_));
+    const double fit_seconds = std::chrono::duration<double>(clock::now() - t0).count();
+    const size_t bytes = save(*m);
+    if (a_.json) {
+      JsonWriter j;
+      j.begin_object();
+      write_params(j, *m);
+      j.key("ratings").value(data->num_ratings());
+      j.key("users").value(data->num_users());
+      j.key("items").value(data->num_items());
+      j.key("fit_seconds").value(fit_seconds);
+      j.key("model_file").value(path);
+      j.key("model_bytes").value(static_cast<int64_t>(bytes));
+      j.end_object();
+      *io_.out << j.str() << "\n";
+    } else {
+      char line[160];
+      std::snprintf(line, sizeof line, ": fitted on %lld ratings (%d users, %d items) in %.3f s; saved ",
+                    static_cast<long long>(data->num_ratings()), data->num_users(), data->num_items(), fit_seconds);
+      *io_.out << m->algorithm() << line << path << " (" << bytes << " bytes)\n";
+    }
+    return 0;
+  }
+
   int evaluate() const {
     using clock = std::chrono::steady_clock;
     auto seconds = [](clock::time_point a, clock::time_point b) { return std::chrono::duration<double>(b - a).count(); };
     const uint64_t seed = seed_of(a_);
-    if (a_.has("--ratings")) {
+    if (a_.has("--ratings") && !a_.has("--model")) {
       if (a_.has("--train") || a_.has("--test")) throw UsageError("evaluate takes --train/--test or --ratings, not both");
+      if (a_.has("--save")) throw UsageError("--save works with evaluate --train/--test (one fitted model), not --folds");
       const int folds = static_cast<int>(parse_count("--folds", a_.get("--folds", "5"), 2, 1000));
       const auto data = load_dataset(a_.get("--ratings"));
       KFold kfold(*data, folds, seed);
@@ -346,45 +424,74 @@ class Command {
       }
       return 0;
     }
-    const auto train = load_dataset(a_.require("--train"));
-    const auto test = load_dataset(a_.require("--test"));
-    std::unique_ptr<Model> m = model("");
-    const auto t0 = clock::now();
-    m->fit(train, seed);
-    const auto t1 = clock::now();
-    const AccuracyResult r = evaluate_accuracy(*m, train->translate(*test));
+    // Train/test: a model fitted on --train (and saved with --save), or loaded from --model.
+    // fit_seconds times the fit alone, load_seconds load_model alone (files are read before).
+    const bool loaded = a_.has("--model");
+    std::unique_ptr<Model> m;
+    std::shared_ptr<const Dataset> test;
+    double model_seconds = 0.0;
+    if (loaded) {
+      const std::string test_path = a_.require("--test");
+      m = load_saved(&model_seconds);
+      test = load_dataset(test_path);
+    } else {
+      const auto train = load_dataset(a_.require("--train"));
+      test = load_dataset(a_.require("--test"));
+      m = model("");
+      const auto t0 = clock::now();
+      m->fit(train, seed);
+      model_seconds = seconds(t0, clock::now());
+    }
     const auto t2 = clock::now();
+    const AccuracyResult r = evaluate_accuracy(*m, m->train().translate(*test));
+    const auto t3 = clock::now();
+    const size_t saved_bytes = a_.has("--save") ? save(*m) : 0;
     if (a_.json) {
       JsonWriter j;
       j.begin_object();
       write_params(j, *m);
+      if (loaded) j.key("model_file").value(a_.get("--model"));
       j.key("rmse").value(r.rmse);
       j.key("mae").value(r.mae);
-      j.key("fit_seconds").value(seconds(t0, t1));
-      j.key("predict_seconds").value(seconds(t1, t2));
+      j.key(loaded ? "load_seconds" : "fit_seconds").value(model_seconds);
+      j.key("predict_seconds").value(seconds(t2, t3));
       j.key("predictions").value(r.predictions);
       j.key("fallbacks").value(r.fallbacks);
+      if (a_.has("--save")) {
+        j.key("model_file").value(a_.get("--save"));
+        j.key("model_bytes").value(static_cast<int64_t>(saved_bytes));
+      }
       j.end_object();
       *io_.out << j.str() << "\n";
     } else {
       char line[200];
-      std::snprintf(line, sizeof line, "%s: RMSE %.4f, MAE %.4f on %lld ratings (%lld fallbacks); fit %.3f s, predict %.3f s\n",
-                    m->algorithm().c_str(), r.rmse, r.mae, static_cast<long long>(r.predictions),
-                    static_cast<long long>(r.fallbacks), seconds(t0, t1), seconds(t1, t2));
-      *io_.out << line;
+      std::snprintf(line, sizeof line, ": RMSE %.4f, MAE %.4f on %lld ratings (%lld fallbacks); %s %.3f s, predict %.3f s\n",
+                    r.rmse, r.mae, static_cast<long long>(r.predictions), static_cast<long long>(r.fallbacks),
+                    loaded ? "load" : "fit", model_seconds, seconds(t2, t3));
+      *io_.out << m->algorithm() << (loaded ? " (loaded " + a_.get("--model") + ")" : "") << line;
+      if (a_.has("--save")) *io_.out << "saved " << a_.get("--save") << " (" << saved_bytes << " bytes)\n";
     }
     return 0;
   }
 
-  int rank() const {
+  // The model a test file is scored with (rank, predict): loaded from --model, or fitted on --train.
+  std::unique_ptr<Model> tested_model(const std::string& fallback_algo) const {
+    if (a_.has("--model")) return load_saved();
     const auto train = load_dataset(a_.require("--train"));
-    const auto test = load_dataset(a_.require("--test"));
+    std::unique_ptr<Model> m = model(fallback_algo);
+    m->fit(train, seed_of(a_));
+    return m;
+  }
+
+  int rank() const {
+    if (!a_.has("--model")) a_.require("--train");
+    const std::string test_path = a_.require("--test");
     RankingOptions o;
     o.k = static_cast<int>(parse_count("-k", a_.get("-k", "10"), 1, 100000));
     o.threshold = parse_number("--threshold", a_.get("--threshold", "4"));
-    std::unique_ptr<Model> m = model("");
-    m->fit(train, seed_of(a_));
-    const RankingResult r = evaluate_ranking(*m, train->translate(*test), o);
+    std::unique_ptr<Model> m = tested_model("");
+    const auto test = load_dataset(test_path);
+    const RankingResult r = evaluate_ranking(*m, m->train().translate(*test), o);
     if (a_.json) {
       JsonWriter j;
       j.begin_object();
@@ -408,13 +515,13 @@ class Command {
   }
 
   int recommend() const {
-    const auto data = load_dataset(a_.require("--ratings"));
+    if (!a_.has("--model")) a_.require("--ratings");
     const int n = static_cast<int>(parse_count("-n", a_.get("-n", "10"), 0, 1000000));
     if (a_.has("--user") == !a_.rates.empty())
       throw UsageError("recommend needs either --user ID or one or more --rate ITEM=RATING");
     const auto titles = items_table();
-    std::unique_ptr<Model> m = model("knn-baseline");
-    m->fit(data, seed_of(a_));
+    const std::unique_ptr<Model> m = query_model("knn-baseline");
+    const Dataset* const data = &m->train();
     Profile person;
     bool known = true;
     if (a_.has("--user")) {
@@ -426,7 +533,7 @@ class Command {
         const auto eq = kv.rfind('=');
         const std::string item = kv.substr(0, eq);
         const int32_t i = data->items().find(item);
-        if (i < 0) throw UsageError("--rate " + kv + ": item \"" + item + "\" is not in " + a_.get("--ratings"));
+        if (i < 0) throw UsageError("--rate " + kv + ": item \"" + item + "\" is not in " + data_name());
         person.items.push_back(i);
         person.ratings.push_back(static_cast<float>(parse_number("--rate " + item, kv.substr(eq + 1))));
       }
@@ -450,14 +557,14 @@ class Command {
   }
 
   int similar() const {
-    const auto data = load_dataset(a_.require("--ratings"));
+    if (!a_.has("--model")) a_.require("--ratings");
     const int n = static_cast<int>(parse_count("-n", a_.get("-n", "10"), 0, 1000000));
     const std::string id = a_.require("--item");
-    const int32_t i = data->items().find(id);
-    if (i < 0) throw UsageError("--item " + id + ": not in " + a_.get("--ratings"));
     const auto titles = items_table();
-    std::unique_ptr<Model> m = model("knn-baseline");
-    m->fit(data, seed_of(a_));
+    const std::unique_ptr<Model> m = query_model("knn-baseline");
+    const Dataset* const data = &m->train();
+    const int32_t i = data->items().find(id);
+    if (i < 0) throw UsageError("--item " + id + ": not in " + data_name());
     const std::vector<ScoredItem> list = m->similar_items(i, n);
     if (a_.json) {
       JsonWriter j;
@@ -479,12 +586,12 @@ class Command {
   }
 
   int predict() const {
-    const uint64_t seed = seed_of(a_);
-    if (a_.has("--ratings")) {
-      const auto data = load_dataset(a_.get("--ratings"));
-      std::unique_ptr<Model> m = model("knn-baseline");
-      m->fit(data, seed);
-      const Prediction p = m->predict(data->users().find(a_.require("--user")), data->items().find(a_.require("--item")));
+    // One pair (--user and --item, from --ratings or --model) or every pair of --test.
+    if (a_.has("--ratings") || (a_.has("--model") && !a_.has("--test"))) {
+      const std::string user = a_.require("--user"), item = a_.require("--item");
+      const std::unique_ptr<Model> m = query_model("knn-baseline");
+      const Dataset* const data = &m->train();
+      const Prediction p = m->predict(data->users().find(user), data->items().find(item));
       if (a_.json) {
         JsonWriter j;
         j.begin_object();
@@ -499,11 +606,11 @@ class Command {
       }
       return 0;
     }
-    const auto train = load_dataset(a_.require("--train"));
-    const auto test = load_dataset(a_.require("--test"));
-    std::unique_ptr<Model> m = model("knn-baseline");
-    m->fit(train, seed);
-    const std::vector<Rating> pairs = train->translate(*test);
+    if (!a_.has("--model")) a_.require("--train");
+    const std::string test_path = a_.require("--test");
+    const std::unique_ptr<Model> m = tested_model("knn-baseline");
+    const auto test = load_dataset(test_path);
+    const std::vector<Rating> pairs = m->train().translate(*test);
     const std::vector<Rating> raw = test->ratings();
     std::string csv = "user,item,rating,prediction,fallback\n";
     char num[64];
@@ -537,7 +644,14 @@ int run_cli(const std::vector<std::string>& argv, const CliIo& io) {
       return 0;
     }
     const Args args = parse_args(argv);
+    const std::string& cmd = args.command;
+    if (args.has("--save") && cmd != "fit" && cmd != "evaluate")
+      throw UsageError("--save works with fit and evaluate --train/--test, not " + cmd);
+    if (args.has("--model") && cmd != "recommend" && cmd != "similar" && cmd != "predict" && cmd != "rank" &&
+        cmd != "evaluate")
+      throw UsageError("--model works with recommend, similar, predict, rank and evaluate, not " + cmd);
     Command c(args, io);
+    if (args.command == "fit") return c.fit();
     if (args.command == "inspect") return c.inspect();
     if (args.command == "evaluate") return c.evaluate();
     if (args.command == "rank") return c.rank();

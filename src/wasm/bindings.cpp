@@ -13,6 +13,7 @@
 #include "eval/metrics.h"
 #include "eval/split.h"
 #include "io/items_reader.h"
+#include "io/model_file.h"
 #include "io/ratings_reader.h"
 #include "models/model.h"
 
@@ -192,6 +193,30 @@ val create_model_js(const std::string& algorithm, val params) {
   });
 }
 
+// A saved model's bytes (docs/model-format.md) as a Uint8Array of its own: a view into the wasm
+// heap would be detached by the next memory growth.
+val bytes_value(const std::string& bytes) {
+  return val::global("Uint8Array")
+      .new_(val(emscripten::typed_memory_view(bytes.size(), reinterpret_cast<const uint8_t*>(bytes.data()))));
+}
+
+// `input` is a Uint8Array (js/index.js makes sure). It is copied into the wasm heap with
+// TypedArray.set, in one native copy: Embind's own std::string conversion copies byte by byte in
+// JavaScript, which took longer than parsing a megabyte model.
+val load_model_js(val input, const std::string& source) {
+  return guard([&] {
+    std::string bytes(input["length"].as<size_t>(), '\0');
+    if (!bytes.empty()) {
+      // A view made right before the copy: nothing can grow (and detach) the heap in between.
+      val(emscripten::typed_memory_view(bytes.size(), reinterpret_cast<unsigned char*>(&bytes[0])))
+          .call<void>("set", input);
+    }
+    auto h = std::make_shared<ModelHandle>();
+    h->model = load_model(bytes, source.empty() ? "model" : source);
+    return val(h);
+  });
+}
+
 val algorithms_js() {
   val out = val::array();
   for (const auto& n : model_names()) out.call<void>("push", n);
@@ -250,6 +275,7 @@ EMSCRIPTEN_BINDINGS(cofi_core) {
   function("readRatings", &read_ratings_js);
   function("readItems", &read_items_js);
   function("createModel", &create_model_js);
+  function("loadModel", &load_model_js);
   function("algorithms", &algorithms_js);
   function("crossValidate", &cross_validate_js);
 
@@ -411,6 +437,12 @@ EMSCRIPTEN_BINDINGS(cofi_core) {
                     val r = accuracy_value(evaluate_accuracy(*h.model, trained(h, "evaluate").translate(*test.data)));
                     r.set("predictSeconds", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
                     return r;
+                  });
+                }))
+      .function("save", optional_override([](const ModelHandle& h) {
+                  return guard([&] {
+                    trained(h, "save");
+                    return bytes_value(save_model(*h.model));
                   });
                 }))
       .function("rank", optional_override([](const ModelHandle& h, const DatasetHandle& test, int k, double threshold) {

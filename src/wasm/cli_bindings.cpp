@@ -26,7 +26,9 @@ val run_cli_js(val args, val read_file, val write_file) {
     return r.as<std::string>();
   };
   io.write_file = [&](const std::string& path, const std::string& bytes) {
-    val r = write_file(path, bytes);
+    // The bytes as a Uint8Array (a view, used before any other wasm call): a std::string would
+    // reach JS as text decoded from UTF-8, which damages binary files such as saved models.
+    val r = write_file(path, val(emscripten::typed_memory_view(bytes.size(), reinterpret_cast<const unsigned char*>(bytes.data()))));
     if (!r.isNull() && !r.isUndefined()) throw std::runtime_error(r["error"].as<std::string>());
   };
   io.out = &out;
