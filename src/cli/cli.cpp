@@ -12,6 +12,7 @@
 #include <stdexcept>
 
 #include "eval/metrics.h"
+#include "eval/search.h"
 #include "eval/split.h"
 #include "io/items_reader.h"
 #include "io/model_file.h"
@@ -36,6 +37,10 @@ const char* kUsage =
     "  similar --ratings FILE --item ID     the n items most similar to an item\n"
     "  predict --train FILE --test FILE     every test pair's prediction as CSV\n"
     "  predict --ratings FILE --user ID --item ID\n"
+    "  search --ratings FILE --algo NAME --grid KEY=V1,V2...   hyperparameter search by K-fold\n"
+    "                         cross-validation on FILE (use the training part only): --grid for every\n"
+    "                         combination, or --random N with KEY=uniform:LO:HI, loguniform:LO:HI,\n"
+    "                         int:LO:HI or lists; --folds (3), --measure rmse|mae|precision|ndcg\n"
     "  algorithms                           the algorithm names\n"
     "\n"
     "saved models:\n"
@@ -56,6 +61,10 @@ const char* kUsage =
     "  --user-column C, --item-column C, --rating-column C   column by 0-based index or name\n"
     "  --skip-bad-rows        skip malformed rows (reported) instead of stopping\n"
     "  --output FILE          predict: write the CSV there instead of standard output\n"
+    "  --validation F         fit, evaluate: hold out fraction F of the training ratings, report\n"
+    "                         validation RMSE per epoch, and with --patience N stop early, keeping\n"
+    "                         the best epoch (the model is then trained on the rest)\n"
+    "  --progress             print each epoch (loss, validation RMSE) on standard error\n"
     "  --json                 machine-readable output\n";
 
 // A usage error: bad flags. Input errors are ParseError / invalid_argument from the core.
@@ -69,6 +78,7 @@ struct Args {
   std::map<std::string, std::string> options;  // the last value of each flag
   std::vector<std::string> sets;               // --set KEY=VALUE, in order
   std::vector<std::string> rates;              // --rate ITEM=RATING, in order
+  std::vector<std::string> grids;              // --grid KEY=VALUES, in order
   bool json = false;
 
   bool has(const std::string& flag) const { return options.count(flag) != 0; }
@@ -90,18 +100,19 @@ Args parse_args(const std::vector<std::string>& argv) {
       {"--threshold", true},   {"--user", true},        {"--item", true},        {"--items", true},
       {"--delimiter", true},   {"--user-column", true}, {"--item-column", true}, {"--rating-column", true},
       {"--output", true},      {"--save", true},        {"--model", true},       {"--header", false},     {"--no-header", false},  {"--skip-bad-rows", false},
-      {"--json", false}};
+      {"--json", false},       {"--validation", true},  {"--patience", true},    {"--progress", false},
+      {"--random", true},      {"--measure", true}};
   Args a;
   if (argv.empty()) throw UsageError("no command given (try cofi --help)");
   a.command = argv[0];
   for (size_t k = 1; k < argv.size(); ++k) {
     const std::string& arg = argv[k];
-    if (arg == "--set" || arg == "--rate") {
+    if (arg == "--set" || arg == "--rate" || arg == "--grid") {
       if (k + 1 >= argv.size()) throw UsageError(arg + " needs KEY=VALUE");
       const std::string& kv = argv[++k];
       if (kv.find('=') == std::string::npos || kv.front() == '=')
         throw UsageError(arg + " " + kv + ": expected KEY=VALUE");
-      (arg == "--set" ? a.sets : a.rates).push_back(kv);
+      (arg == "--set" ? a.sets : arg == "--rate" ? a.rates : a.grids).push_back(kv);
       continue;
     }
     if (arg.size() > 1 && arg[0] == '-') {
@@ -321,6 +332,103 @@ class Command {
     return 0;
   }
 
+  // Fits m on train, honouring --validation, --patience and --progress. Returns the epochs run.
+  int fit_model(Model& m, const std::shared_ptr<const Dataset>& train, uint64_t seed) const {
+    FitOptions options;
+    options.seed = seed;
+    Fold held_out;
+    std::shared_ptr<const Dataset> fit_on = train;
+    if (a_.has("--patience") && !a_.has("--validation")) throw UsageError("--patience needs --validation FRACTION");
+    if (a_.has("--validation")) {
+      const double fraction = parse_number("--validation", a_.get("--validation"));
+      if (!(fraction > 0.0 && fraction < 0.9)) throw UsageError("--validation " + a_.get("--validation") + ": expected a fraction in (0, 0.9)");
+      held_out = train_test_split(*train, fraction, seed ^ 0x7A11DULL);
+      fit_on = held_out.train;
+      options.validation = &held_out.test;
+      options.patience = static_cast<int>(parse_count("--patience", a_.get("--patience", "0"), 0, 100000));
+    }
+    int epochs_run = 0;
+    const bool progress = a_.has("--progress");
+    options.on_epoch = [&](const EpochReport& r) {
+      epochs_run = r.epoch;
+      if (progress) {
+        char line[160];
+        std::snprintf(line, sizeof line, "epoch %d/%d: loss %.6g, validation RMSE %.6g%s\n", r.epoch, r.epochs, r.loss,
+                      r.validation_rmse, r.best ? " (best)" : "");
+        *io_.err << line;
+      }
+      return true;
+    };
+    m.fit(fit_on, options);
+    return epochs_run;
+  }
+
+  int search() const {
+    SearchOptions o;
+    o.algorithm = a_.require("--algo");
+    o.fixed = params();
+    if (a_.grids.empty()) throw UsageError("search needs at least one --grid KEY=VALUES");
+    for (const auto& kv : a_.grids) {
+      const auto eq = kv.find('=');
+      o.dimensions.push_back({kv.substr(0, eq), kv.substr(eq + 1)});
+    }
+    o.folds = static_cast<int>(parse_count("--folds", a_.get("--folds", "3"), 2, 100));
+    o.seed = seed_of(a_);
+    o.random_candidates = static_cast<int>(parse_count("--random", a_.get("--random", "0"), 0, 100000));
+    o.measure = a_.get("--measure", "rmse");
+    o.k = static_cast<int>(parse_count("-k", a_.get("-k", "10"), 1, 100000));
+    o.threshold = parse_number("--threshold", a_.get("--threshold", "4"));
+    const auto data = load_dataset(a_.require("--ratings"));
+    const bool progress = a_.has("--progress");
+    const SearchResult r = cofi::search(*data, o, [&](size_t done, size_t total, const SearchCandidate& c) {
+      if (progress) *io_.err << "candidate " << done << "/" << total << ": " << o.measure << " " << c.mean << "\n";
+      return true;
+    });
+    if (a_.json) {
+      JsonWriter j;
+      j.begin_object();
+      j.key("algo").value(o.algorithm);
+      j.key("measure").value(o.measure);
+      j.key("folds").value(static_cast<int64_t>(o.folds));
+      j.key("candidates").begin_array();
+      for (const auto& c : r.candidates) {
+        j.begin_object();
+        j.key("params").begin_object();
+        for (const auto& kv : c.params) j.key(kv.first).value(kv.second);
+        j.end_object();
+        j.key("mean").value(c.mean);
+        j.key("std").value(c.std);
+        j.key("rmse").value(c.rmse);
+        j.key("mae").value(c.mae);
+        j.key("fit_seconds").value(c.fit_seconds);
+        j.end_object();
+      }
+      j.end_array();
+      j.key("best").begin_object();
+      for (const auto& kv : r.candidates[r.best].params) j.key(kv.first).value(kv.second);
+      j.end_object();
+      j.key("best_score").value(r.candidates[r.best].mean);
+      j.end_object();
+      *io_.out << j.str() << "\n";
+    } else {
+      *io_.out << o.algorithm << ": " << r.candidates.size() << " candidates, " << o.folds << "-fold cross-validation, "
+               << o.measure << " (" << (r.lower_is_better ? "lower" : "higher") << " is better)\n";
+      for (size_t c = 0; c < r.candidates.size(); ++c) {
+        const auto& cand = r.candidates[c];
+        std::string ps;
+        for (const auto& kv : cand.params) ps += (ps.empty() ? "" : " ") + kv.first + "=" + kv.second;
+        char line[96];
+        std::snprintf(line, sizeof line, "%s %.4f ± %.4f  (rmse %.4f, fit %.2f s)  ", c == r.best ? "*" : " ", cand.mean,
+                      cand.std, cand.rmse, cand.fit_seconds);
+        *io_.out << line << ps << "\n";
+      }
+      std::string best;
+      for (const auto& kv : r.candidates[r.best].params) best += " --set " + kv.first + "=" + kv.second;
+      *io_.out << "best:" << best << "\n";
+    }
+    return 0;
+  }
+
   int fit() const {
     using clock = std::chrono::steady_clock;
     const std::string ratings_path = a_.require("--ratings");
@@ -329,17 +437,18 @@ class Command {
     const auto data = load_dataset(ratings_path);
     std::unique_ptr<Model> m = model("");
     const auto t0 = clock::now();
-    m->fit(data, seed_of(a_));
+    const int epochs_run = fit_model(*m, data, seed_of(a_));
     const double fit_seconds = std::chrono::duration<double>(clock::now() - t0).count();
     const size_t bytes = save(*m);
     if (a_.json) {
       JsonWriter j;
       j.begin_object();
       write_params(j, *m);
-      j.key("ratings").value(data->num_ratings());
+      j.key("ratings").value(m->train().num_ratings());
       j.key("users").value(data->num_users());
       j.key("items").value(data->num_items());
       j.key("fit_seconds").value(fit_seconds);
+      j.key("epochs").value(static_cast<int64_t>(epochs_run));
       j.key("model_file").value(path);
       j.key("model_bytes").value(static_cast<int64_t>(bytes));
       j.end_object();
@@ -347,7 +456,7 @@ class Command {
     } else {
       char line[160];
       std::snprintf(line, sizeof line, ": fitted on %lld ratings (%d users, %d items) in %.3f s; saved ",
-                    static_cast<long long>(data->num_ratings()), data->num_users(), data->num_items(), fit_seconds);
+                    static_cast<long long>(m->train().num_ratings()), data->num_users(), data->num_items(), fit_seconds);
       *io_.out << m->algorithm() << line << path << " (" << bytes << " bytes)\n";
     }
     return 0;
@@ -439,7 +548,7 @@ class Command {
       test = load_dataset(a_.require("--test"));
       m = model("");
       const auto t0 = clock::now();
-      m->fit(train, seed);
+      fit_model(*m, train, seed);
       model_seconds = seconds(t0, clock::now());
     }
     const auto t2 = clock::now();
@@ -658,6 +767,7 @@ int run_cli(const std::vector<std::string>& argv, const CliIo& io) {
     if (args.command == "recommend") return c.recommend();
     if (args.command == "similar") return c.similar();
     if (args.command == "predict") return c.predict();
+    if (args.command == "search") return c.search();
     if (args.command == "algorithms") {
       for (const auto& n : model_names()) *io.out << n << "\n";
       return 0;
