@@ -79,6 +79,15 @@ export interface Prediction {
   neighbors?: number;
 }
 
+export interface EpochReport {
+  epoch: number;
+  epochs: number;
+  /** Training loss, where the model has one. */
+  loss: number | null;
+  validationRmse: number | null;
+  best: boolean;
+}
+
 export interface Accuracy {
   rmse: number;
   mae: number;
@@ -150,8 +159,16 @@ export class Items extends Disposable {
 export class Model extends Disposable {
   readonly algorithm: Algorithm;
   readonly fitted: boolean;
-  /** Resolves with the fit time in seconds. */
-  fit(ratings: Ratings, options?: { seed?: number; signal?: AbortSignal }): Promise<number>;
+  /**
+   * Resolves with the fit time in seconds. `onProgress` is called after every epoch; aborting
+   * `signal` rejects with its reason and leaves the previous model (if any) intact.
+   */
+  fit(
+    ratings: Ratings,
+    options?: { seed?: number; signal?: AbortSignal; onProgress?: (report: EpochReport) => void },
+  ): Promise<number>;
+  /** The user's rated items that contributed most to `item`'s score, largest first. */
+  explain(user: string | number, item: string | number, options?: { n?: number }): Array<{ item: string; weight: number }>;
   predict(user: string | number, item: string | number): Prediction;
   recommend(user: string | number, options?: { n?: number }): { known: boolean; items: ScoredItem[] };
   recommendFor(

@@ -198,13 +198,34 @@ export class Model extends Handle {
    * Trains on `ratings`. Resolves with the fit time in seconds. The model shares the ratings' memory:
    * the Ratings object may be disposed afterwards.
    */
-  async fit(ratings, { seed = 0, signal } = {}) {
+  async fit(ratings, { seed = 0, signal, onProgress } = {}) {
     if (!(ratings instanceof Ratings)) throw new UsageError(`fit expects a Ratings object, got ${describe(ratings)}`);
     requireCount(seed, 'seed');
+    if (onProgress !== undefined && typeof onProgress !== 'function') throw new UsageError('onProgress must be a function');
     signal?.throwIfAborted();
-    const seconds = unwrap(this._native.fit(ratings._native, seed));
-    this.#ratings = ratings;
-    return seconds;
+    // Epoch by epoch, yielding to the event loop in between so that `signal` can cancel. A fresh
+    // model is trained and swapped in at the end: a cancelled fit leaves the previous model intact.
+    const training = unwrap(this._native.startFit(ratings._native, seed));
+    try {
+      while (!training.done()) {
+        const report = unwrap(training.step());
+        onProgress?.(report);
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        signal?.throwIfAborted();
+      }
+      const seconds = unwrap(training.finish());
+      this.#ratings = ratings;
+      return seconds;
+    } finally {
+      training.delete();
+    }
+  }
+  /**
+   * Why `item` is recommended to `user`: their rated items that contributed most,
+   * [{ item, weight }], largest first.
+   */
+  explain(user, item, { n = 5 } = {}) {
+    return unwrap(this._native.explain(requireString(user, 'user'), requireString(item, 'item'), requireCount(n, 'n')));
   }
   /** Predicted rating: { value, fallback, neighbors? } (fallback: the model could not personalise). */
   predict(user, item) {

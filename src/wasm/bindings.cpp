@@ -6,6 +6,7 @@
 #include <emscripten/val.h>
 
 #include <chrono>
+#include <cmath>
 #include <memory>
 #include <new>
 #include <string>
@@ -123,6 +124,27 @@ struct DatasetHandle {
 struct ModelHandle {
   std::unique_ptr<Model> model;
 };
+
+// A fit in progress, driven epoch by epoch from JS (which yields between epochs, so a page or a
+// worker can cancel). It trains a fresh model and swaps it in only at finish(): a cancelled or
+// failed fit leaves the previous model intact.
+struct TrainingHandle {
+  ModelHandle* target = nullptr;
+  std::shared_ptr<const Dataset> data;
+  std::unique_ptr<Model> fresh;
+  std::unique_ptr<Training> training;
+  std::chrono::steady_clock::time_point started;
+};
+
+val epoch_value(const EpochReport& r) {
+  val o = val::object();
+  o.set("epoch", r.epoch);
+  o.set("epochs", r.epochs);
+  o.set("loss", std::isnan(r.loss) ? val::null() : val(r.loss));
+  o.set("validationRmse", std::isnan(r.validation_rmse) ? val::null() : val(r.validation_rmse));
+  o.set("best", r.best);
+  return o;
+}
 
 struct ItemsHandle {
   ItemTable table;
@@ -366,6 +388,25 @@ EMSCRIPTEN_BINDINGS(cofi_core) {
                   return o;
                 }));
 
+  class_<TrainingHandle>("Training")
+      .smart_ptr<std::shared_ptr<TrainingHandle>>("TrainingPtr")
+      .function("done", optional_override([](const TrainingHandle& t) { return !t.training || t.training->done(); }))
+      .function("step", optional_override([](TrainingHandle& t) {
+                  return guard([&] {
+                    if (!t.training) throw std::logic_error("this fit has already finished");
+                    return epoch_value(t.training->step());
+                  });
+                }))
+      .function("finish", optional_override([](TrainingHandle& t) {
+                  return guard([&] {
+                    if (!t.training) throw std::logic_error("this fit has already finished");
+                    t.training->finish();
+                    t.training.reset();
+                    t.target->model = std::move(t.fresh);
+                    return val(std::chrono::duration<double>(std::chrono::steady_clock::now() - t.started).count());
+                  });
+                }));
+
   class_<ModelHandle>("Model")
       .smart_ptr<std::shared_ptr<ModelHandle>>("ModelPtr")
       .function("algorithm", optional_override([](const ModelHandle& h) { return h.model->algorithm(); }))
@@ -375,6 +416,34 @@ EMSCRIPTEN_BINDINGS(cofi_core) {
                     const auto t0 = std::chrono::steady_clock::now();
                     h.model->fit(d.data, static_cast<uint64_t>(seed));
                     return val(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+                  });
+                }))
+      .function("startFit", optional_override([](ModelHandle& h, const DatasetHandle& d, double seed) {
+                  return guard([&] {
+                    auto t = std::make_shared<TrainingHandle>();
+                    t->target = &h;
+                    t->data = d.data;
+                    t->fresh = make_model(h.model->algorithm(), h.model->params());
+                    t->started = std::chrono::steady_clock::now();
+                    FitOptions options;
+                    options.seed = static_cast<uint64_t>(seed);
+                    t->training = std::make_unique<Training>(*t->fresh, t->data, options);
+                    return val(t);
+                  });
+                }))
+      .function("explain", optional_override([](const ModelHandle& h, const std::string& user, const std::string& item, int n) {
+                  return guard([&] {
+                    const Dataset& d = trained(h, "explain");
+                    const int32_t u = d.users().find(user);
+                    if (u < 0) throw std::out_of_range("unknown user \"" + user + "\"");
+                    val out = val::array();
+                    for (const Contribution& c : h.model->explain(Profile::of_user(d, u), item_index_or_throw(d, item), n)) {
+                      val o = val::object();
+                      o.set("item", d.items().id(c.item));
+                      o.set("weight", c.weight);
+                      out.call<void>("push", o);
+                    }
+                    return out;
                   });
                 }))
       .function("predict", optional_override([](const ModelHandle& h, const std::string& user, const std::string& item) {
