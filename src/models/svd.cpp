@@ -69,6 +69,15 @@ std::vector<ScoredItem> similar_by_factors(const std::vector<float>& item_factor
   return all;
 }
 
+float factor_cosine(const std::vector<float>& item_factors, int k, int32_t a, int32_t b) {
+  const float* qa = item_factors.data() + static_cast<size_t>(a) * static_cast<size_t>(k);
+  const float* qb = item_factors.data() + static_cast<size_t>(b) * static_cast<size_t>(k);
+  const float norm_a = std::sqrt(kernels::dot(qa, qa, k));
+  const float norm_b = std::sqrt(kernels::dot(qb, qb, k));
+  if (!(norm_a > 0.0f) || !(norm_b > 0.0f)) return 0.0f;
+  return kernels::dot(qa, qb, k) / (norm_a * norm_b);
+}
+
 int read_factor_count(const Params& params, int fallback) {
   if (params.has("factors") && params.has("n_factors"))
     throw std::invalid_argument("give either 'factors' or 'n_factors' (the same parameter), not both");
@@ -221,6 +230,13 @@ std::vector<ScoredItem> Svd::similar_items(int32_t item, int n) const {
   require_fitted("similar_items");
   if (item < 0 || item >= train().num_items()) throw std::out_of_range("similar_items: unknown item");
   return similar_by_factors(item_factors_, factors_, item, n);
+}
+
+float Svd::item_similarity(int32_t a, int32_t b) const {
+  require_fitted("item_similarity");
+  if (a < 0 || b < 0 || a >= train().num_items() || b >= train().num_items())
+    throw std::out_of_range("item_similarity: unknown item");
+  return factor_cosine(item_factors_, factors_, a, b);
 }
 
 void Svd::write_state(BinaryWriter& out) const {

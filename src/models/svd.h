@@ -12,7 +12,8 @@
 // flagged as a fallback; biased=false with an unknown side falls back to the global mean.
 // A new person (Profile with user -1) is folded in with the item parameters fixed: (b_u, p_u)
 // minimise the ridge objective  sum_r (r - mu - b_u - b_i - q_i . p_u)^2 + reg_pu |p_u|^2 + reg_bu b_u^2
-// (solved in closed form; without b_u when unbiased). similar_items: cosine of item factor vectors.
+// (solved in closed form; without b_u when unbiased). similar_items and item_similarity (used by
+// explanations): cosine of item factor vectors.
 //
 // Parameters: factors or n_factors (100), epochs (20), biased (true), lr (0.005) and lr_bu, lr_bi,
 // lr_pu, lr_qi overriding it, reg (0.02) and reg_bu, reg_bi, reg_pu, reg_qi, init_mean (0),
@@ -43,6 +44,10 @@ FoldedUser fold_in_ridge(const std::vector<float>& item_factors, int k, const st
 // lower index; the item itself and zero rows excluded).
 std::vector<ScoredItem> similar_by_factors(const std::vector<float>& item_factors, int k, int32_t item, int n);
 
+// Cosine of rows a and b of `item_factors` (0 when either is a zero row): the same number
+// similar_by_factors ranks by.
+float factor_cosine(const std::vector<float>& item_factors, int k, int32_t a, int32_t b);
+
 // Reads factors / n_factors (only one of them may be given).
 int read_factor_count(const Params& params, int fallback);
 
@@ -53,6 +58,7 @@ class Svd : public Model {
   explicit Svd(const Params& params);
   std::string algorithm() const override { return "svd"; }
   std::vector<ScoredItem> similar_items(int32_t item, int n) const override;
+  float item_similarity(int32_t a, int32_t b) const override;  // cosine of the item factors
 
   // The person's (b_u, p_u) by the ridge fold-in described above (b_u = 0 when unbiased).
   FoldedUser fold_in(const Profile& person) const;

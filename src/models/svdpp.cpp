@@ -197,6 +197,13 @@ std::vector<ScoredItem> SvdPP::similar_items(int32_t item, int n) const {
   return similar_by_factors(item_factors_, factors_, item, n);
 }
 
+float SvdPP::item_similarity(int32_t a, int32_t b) const {
+  require_fitted("item_similarity");
+  if (a < 0 || b < 0 || a >= train().num_items() || b >= train().num_items())
+    throw std::out_of_range("item_similarity: unknown item");
+  return factor_cosine(item_factors_, factors_, a, b);
+}
+
 void SvdPP::write_state(BinaryWriter& out) const {
   out.vec(user_bias_);
   out.vec(item_bias_);

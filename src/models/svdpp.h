@@ -21,7 +21,7 @@
 // Prediction: unknown user or item drop their terms (as svd) and are flagged as fallbacks. A new
 // person (Profile with user -1) is folded in with the item parameters (b_i, q_i, y_j) fixed: z from
 // their items, then (b_u, p_u) minimise sum_r (r - mu - b_i - q_i . z - b_u - q_i . p_u)^2 +
-// reg_pu |p_u|^2 + reg_bu b_u^2 in closed form. similar_items: cosine of the q_i.
+// reg_pu |p_u|^2 + reg_bu b_u^2 in closed form. similar_items and item_similarity: cosine of the q_i.
 //
 // Parameters: factors or n_factors (20), epochs (20), lr (0.007) and lr_bu, lr_bi, lr_pu, lr_qi,
 // lr_yj overriding it, reg (0.02) and reg_bu, reg_bi, reg_pu, reg_qi, reg_yj, init_mean (0),
@@ -40,6 +40,7 @@ class SvdPP : public Model {
   explicit SvdPP(const Params& params);
   std::string algorithm() const override { return "svdpp"; }
   std::vector<ScoredItem> similar_items(int32_t item, int n) const override;
+  float item_similarity(int32_t a, int32_t b) const override;  // cosine of the q_i
 
   // The person's (b_u, p_u) by the ridge fold-in described above, and z (their implicit feedback).
   FoldedUser fold_in(const Profile& person, std::vector<float>* implicit = nullptr) const;

@@ -390,7 +390,7 @@ TEST_CASE("svd and svdpp: recommend for a new person without retraining", "[svd]
   }
 }
 
-TEST_CASE("svd and svdpp: similar items by cosine of the item factors", "[svd]") {
+TEST_CASE("svd and svdpp: similar items and item_similarity by cosine of the item factors", "[svd]") {
   const auto data = generated(30, 20, 0.5, 23);
   for (const char* algo : {"svd", "svdpp"}) {
     INFO(algo);
@@ -416,6 +416,8 @@ TEST_CASE("svd and svdpp: similar items by cosine of the item factors", "[svd]")
     for (const auto& s : similar) {
       CHECK(s.item != 3);
       CHECK(s.score == Approx(cosine(3, s.item)).margin(1e-5));
+      // Explanations use the same similarity.
+      CHECK(m->item_similarity(3, s.item) == s.score);
     }
     for (size_t r = 1; r < similar.size(); ++r) CHECK(similar[r - 1].score >= similar[r].score);
     CHECK(m->similar_items(3, 2).size() == 2);
