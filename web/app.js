@@ -17,6 +17,17 @@ const ALGORITHM_LABELS = {
   popular: 'most rated items',
   'global-mean': 'average rating',
   random: 'random, a sanity check',
+  svd: 'matrix factorisation (SGD)',
+  svdpp: 'SVD++, factors with implicit feedback',
+  nmf: 'non-negative factorisation',
+  'slope-one': 'Slope One',
+  'co-clustering': 'co-clustering of users and items',
+  als: 'alternating least squares',
+  ials: 'implicit ALS, for top-N',
+  bpr: 'Bayesian personalised ranking, for top-N',
+  ease: 'EASE item-item, for top-N',
+  bpmf: 'Bayesian matrix factorisation',
+  blend: 'a blend of neighbour models',
 };
 
 const DELIMITER_NAMES = { ',': 'comma', '\t': 'tab', ';': 'semicolon', '|': 'pipe', ' ': 'space', '::': 'double colon' };

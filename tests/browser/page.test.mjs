@@ -248,6 +248,25 @@ test('(c) a malformed ratings file shows an error naming its line', { timeout: 3
   }
 });
 
+test('(f) every algorithm in the list trains on the sample and recommends sample items', { timeout: 60_000 }, async () => {
+  const { page, problems } = await openPage();
+  try {
+    const algorithms = await page.$$eval('#algorithm option', (options) => options.map((o) => o.value));
+    assert.ok(algorithms.includes('svd') && algorithms.includes('ease') && algorithms.length >= 15, algorithms.join(','));
+    for (const algorithm of algorithms) {
+      await page.selectOption('#algorithm', algorithm);
+      await page.waitForFunction((name) => new RegExp(`Model\\s*${name}\\b`).test(document.getElementById('summary').textContent), algorithm, WAIT);
+      await waitReady(page);
+      const items = await listItems(page, '#recommendations');
+      assert.ok(items.length > 0, `${algorithm} recommends something`);
+      assert.ok(items.every(({ item }) => /^m\d{3}$/.test(item)), `${algorithm}: ${JSON.stringify(items.map((i) => i.item))}`);
+    }
+    assert.deepEqual(problems, []);
+  } finally {
+    await page.close();
+  }
+});
+
 test('(d) no request leaves the local server', () => {
   const origin = new URL(server.url).origin;
   assert.ok(requests.some((url) => url === `${origin}/dist/cofi-core.wasm`), 'the wasm core was fetched from the server');
