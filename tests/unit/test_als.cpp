@@ -2,6 +2,8 @@
 // computed here with Eigen, predictions from the factors, fold-in, loss, determinism, save/load.
 #include <catch2/catch.hpp>
 
+#include "support.h"
+
 #include <Eigen/Dense>
 #include <cmath>
 #include <map>
@@ -21,9 +23,7 @@ using cofi::Profile;
 
 namespace {
 
-std::shared_ptr<const Dataset> load(const std::string& csv) {
-  return std::make_shared<const Dataset>(cofi::read_ratings(csv, "fixture.csv").data);
-}
+using cofi::test::load;
 
 // 5 users x 5 items, 17 ratings.
 const char* const kRatings =
@@ -43,11 +43,7 @@ std::unique_ptr<Model> fit_als(std::shared_ptr<const Dataset> data, std::map<std
 
 const cofi::Als& als(const Model& m) { return dynamic_cast<const cofi::Als&>(m); }
 
-std::vector<float> scores_of(const Model& m, const Profile& p) {
-  std::vector<float> s;
-  m.score(p, s);
-  return s;
-}
+using cofi::test::scores_of;
 
 }  // namespace
 

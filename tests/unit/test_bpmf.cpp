@@ -3,6 +3,8 @@
 // of planted low-rank data and of its noise level, determinism, save/load, parameters.
 #include <catch2/catch.hpp>
 
+#include "support.h"
+
 #include <Eigen/Dense>
 #include <algorithm>
 #include <cmath>
@@ -25,9 +27,7 @@ using cofi::Profile;
 
 namespace {
 
-std::shared_ptr<const Dataset> load(const std::string& csv) {
-  return std::make_shared<const Dataset>(cofi::read_ratings(csv, "fixture.csv").data);
-}
+using cofi::test::load;
 
 // 5 users x 5 items, 17 ratings.
 const char* const kRatings =
@@ -47,11 +47,7 @@ std::unique_ptr<Model> fit_bpmf(std::shared_ptr<const Dataset> data, std::map<st
 
 const cofi::Bpmf& bpmf(const Model& m) { return dynamic_cast<const cofi::Bpmf&>(m); }
 
-std::vector<float> scores_of(const Model& m, const Profile& p) {
-  std::vector<float> s;
-  m.score(p, s);
-  return s;
-}
+using cofi::test::scores_of;
 
 // Planted data: r = 3 + u . v + N(0, noise^2), rank 2, each pair observed with probability 0.5;
 // every fifth observed pair goes to `test` (as "user,item,rating" text both).

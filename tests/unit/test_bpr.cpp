@@ -2,6 +2,8 @@
 // training users and folded-in people, positives by threshold, determinism, save/load.
 #include <catch2/catch.hpp>
 
+#include "support.h"
+
 #include <cmath>
 #include <map>
 #include <memory>
@@ -20,9 +22,7 @@ using cofi::Profile;
 
 namespace {
 
-std::shared_ptr<const Dataset> load(const std::string& csv) {
-  return std::make_shared<const Dataset>(cofi::read_ratings(csv, "fixture.csv").data);
-}
+using cofi::test::load;
 
 // Two taste groups of 8 users: g* watch items i0..i7, h* watch i8..i15; g0 has not seen i7 and
 // h0 has not seen i15. Item popularity is the same in both groups, so only the taste separates them.
@@ -47,11 +47,7 @@ std::unique_ptr<Model> fit_bpr(std::shared_ptr<const Dataset> data, std::map<std
 
 const cofi::Bpr& bpr(const Model& m) { return dynamic_cast<const cofi::Bpr&>(m); }
 
-std::vector<float> scores_of(const Model& m, const Profile& p) {
-  std::vector<float> s;
-  m.score(p, s);
-  return s;
-}
+using cofi::test::scores_of;
 
 const std::map<std::string, std::string> kSmall = {{"factors", "8"}, {"epochs", "150"}, {"lr", "0.05"}, {"reg", "0.01"}};
 

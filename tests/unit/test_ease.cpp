@@ -2,6 +2,8 @@
 // inverse, scores, similar items, the catalogue limit, save/load.
 #include <catch2/catch.hpp>
 
+#include "support.h"
+
 #include <Eigen/Dense>
 #include <cmath>
 #include <map>
@@ -21,9 +23,7 @@ using cofi::Profile;
 
 namespace {
 
-std::shared_ptr<const Dataset> load(const std::string& csv) {
-  return std::make_shared<const Dataset>(cofi::read_ratings(csv, "fixture.csv").data);
-}
+using cofi::test::load;
 
 std::unique_ptr<Model> fit_ease(std::shared_ptr<const Dataset> data, std::map<std::string, std::string> params) {
   auto m = cofi::make_model("ease", Params(std::move(params)));
@@ -33,11 +33,7 @@ std::unique_ptr<Model> fit_ease(std::shared_ptr<const Dataset> data, std::map<st
 
 const cofi::Ease& ease(const Model& m) { return dynamic_cast<const cofi::Ease&>(m); }
 
-std::vector<float> scores_of(const Model& m, const Profile& p) {
-  std::vector<float> s;
-  m.score(p, s);
-  return s;
-}
+using cofi::test::scores_of;
 
 // u1 rated a, b; u2 a, b, c; u3 b, c (ratings ignored with binary=true).
 //   X^T X = [2 2 1; 2 3 2; 1 2 2],  + I = [3 2 1; 2 4 2; 1 2 3],  determinant 16,

@@ -3,6 +3,8 @@
 // preference, determinism, save/load.
 #include <catch2/catch.hpp>
 
+#include "support.h"
+
 #include <Eigen/Dense>
 #include <cmath>
 #include <map>
@@ -22,9 +24,7 @@ using cofi::Profile;
 
 namespace {
 
-std::shared_ptr<const Dataset> load(const std::string& csv) {
-  return std::make_shared<const Dataset>(cofi::read_ratings(csv, "fixture.csv").data);
-}
+using cofi::test::load;
 
 // Two taste groups: users g0..g5 watch items 0..5, users h0..h5 items 6..11. g0 has not seen
 // item 5 and h0 has not seen item 11.
@@ -49,11 +49,7 @@ std::unique_ptr<Model> fit_ials(std::shared_ptr<const Dataset> data, std::map<st
 
 const cofi::Ials& ials(const Model& m) { return dynamic_cast<const cofi::Ials&>(m); }
 
-std::vector<float> scores_of(const Model& m, const Profile& p) {
-  std::vector<float> s;
-  m.score(p, s);
-  return s;
-}
+using cofi::test::scores_of;
 
 // The exact user factors against the model's items: (Y^T C_u Y + reg I)^-1 Y^T C_u p_u.
 Eigen::VectorXd exact_user(const cofi::Ials& m, const Dataset& data, int32_t u) {

@@ -2,6 +2,8 @@
 // at k), on cases small enough to work by hand.
 #include <catch2/catch.hpp>
 
+#include "support.h"
+
 #include <cmath>
 #include <map>
 #include <memory>
@@ -18,9 +20,7 @@ using cofi::Rating;
 
 namespace {
 
-std::shared_ptr<const Dataset> load(const std::string& csv) {
-  return std::make_shared<const Dataset>(cofi::read_ratings(csv, "fixture.csv").data);
-}
+using cofi::test::load;
 
 std::unique_ptr<cofi::Model> fitted(const std::string& algo, std::map<std::string, std::string> params,
                                     std::shared_ptr<const Dataset> data) {

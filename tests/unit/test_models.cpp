@@ -3,6 +3,8 @@
 // user- and item-based; k, min_k, clipping, fallbacks, recommending, new profiles, parameters.
 #include <catch2/catch.hpp>
 
+#include "support.h"
+
 #include <set>
 
 #include <algorithm>
@@ -28,9 +30,7 @@ using cofi::ScoredItem;
 
 namespace {
 
-std::shared_ptr<const Dataset> load(const std::string& csv) {
-  return std::make_shared<const Dataset>(cofi::read_ratings(csv, "fixture.csv").data);
-}
+using cofi::test::load;
 
 // The hand example (the same as in test_similarity.cpp). Users u1..u4 = 0..3, items a..e = 0..4.
 //        a  b  c  d  e      user means: u1 3, u2 11/4, u3 3, u4 4

@@ -2,6 +2,8 @@
 // folding in a new person, loss, determinism, save/load, parameters.
 #include <catch2/catch.hpp>
 
+#include "support.h"
+
 #include <cmath>
 #include <map>
 #include <memory>
@@ -24,9 +26,7 @@ namespace {
 
 using ParamMap = std::map<std::string, std::string>;
 
-std::shared_ptr<const Dataset> load(const std::string& csv) {
-  return std::make_shared<const Dataset>(cofi::read_ratings(csv, "fixture.csv").data);
-}
+using cofi::test::load;
 
 // Users u1 (0), u2 (1); items a (0), b (1).   u1: a 4, b 2    u2: a 5     mu = 11/3
 const char* const kTiny = "user,item,rating\nu1,a,4\nu1,b,2\nu2,a,5\n";

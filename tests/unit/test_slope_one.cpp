@@ -2,6 +2,8 @@
 // computation on generated data, fallbacks, new people, the size limit, save/load.
 #include <catch2/catch.hpp>
 
+#include "support.h"
+
 #include <cmath>
 #include <map>
 #include <memory>
@@ -24,9 +26,7 @@ namespace {
 
 using ParamMap = std::map<std::string, std::string>;
 
-std::shared_ptr<const Dataset> load(const std::string& csv) {
-  return std::make_shared<const Dataset>(cofi::read_ratings(csv, "fixture.csv").data);
-}
+using cofi::test::load;
 
 // Users u1..u4 = 0..3, items a..d = 0..3 (in order of first appearance).
 //        a  b  c  d     user means: u1 10/3, u2 7/2, u3 7/2, u4 4

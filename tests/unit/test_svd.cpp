@@ -4,6 +4,8 @@
 // optimality), similar items, save/load bit for bit, parameters.
 #include <algorithm>
 #include <catch2/catch.hpp>
+
+#include "support.h"
 #include <cmath>
 #include <cstring>
 #include <map>
@@ -28,9 +30,7 @@ namespace {
 
 using ParamMap = std::map<std::string, std::string>;
 
-std::shared_ptr<const Dataset> load(const std::string& csv) {
-  return std::make_shared<const Dataset>(cofi::read_ratings(csv, "fixture.csv").data);
-}
+using cofi::test::load;
 
 // Users A (0), B (1), C (2); items x (0), y (1), z (2).
 //        x  y  z
