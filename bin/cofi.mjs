@@ -11,7 +11,9 @@ const result = cli.runCli(
     try {
       return readFileSync(path);
     } catch (e) {
-      return { error: `cannot read ${path}: ${e.code === 'ENOENT' ? 'No such file or directory' : e.message}` };
+      // The same words as the native tool's (strerror), so both print the same line.
+      const reasons = { ENOENT: 'No such file or directory', EISDIR: 'Is a directory', EACCES: 'Permission denied' };
+      return { error: `cannot read ${path}: ${reasons[e.code] ?? e.message}` };
     }
   },
   (path, bytes) => {

@@ -1,6 +1,7 @@
 // The native `cofi` binary: real files and standard streams around run_cli.
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -11,6 +12,8 @@
 int main(int argc, char** argv) {
   cofi::CliIo io;
   io.read_file = [](const std::string& path) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) throw std::runtime_error("cannot read " + path + ": Is a directory");
     std::ifstream in(path, std::ios::binary);
     if (!in) throw std::runtime_error("cannot read " + path + ": " + std::strerror(errno));
     std::ostringstream bytes;

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { loadCofi } from '../../dist/index.js';
@@ -96,6 +97,7 @@ test('both command-line tools fail the same way on bad input and usage: status 2
   const cases = [
     [['inspect', bad], `cofi: error: ${bad}:3: rating "five" is not a number\n`],
     [['inspect', '/no/such/file.csv'], 'cofi: error: cannot read /no/such/file.csv: No such file or directory\n'],
+    [['inspect', tmpdir()], `cofi: error: cannot read ${tmpdir()}: Is a directory\n`],
     [['evaluate', '--train', bad], 'cofi: error: evaluate needs --test\n'],
     [['recommend', '--ratings', bad, '--user', '1', '-n', 'ten'], 'cofi: error: -n ten: expected a whole number from 0 to 1000000\n'],
     [['frobnicate'], "cofi: error: unknown command 'frobnicate' (try cofi --help)\n"],
