@@ -16,10 +16,19 @@ int main(int argc, char** argv) {
     if (std::filesystem::is_directory(path, ec)) throw std::runtime_error("cannot read " + path + ": Is a directory");
     std::ifstream in(path, std::ios::binary);
     if (!in) throw std::runtime_error("cannot read " + path + ": " + std::strerror(errno));
-    std::ostringstream bytes;
-    bytes << in.rdbuf();
-    if (in.bad()) throw std::runtime_error("cannot read " + path + ": read error");
-    return bytes.str();
+    // One read of the whole file (a stream copy through rdbuf() is several times slower).
+    in.seekg(0, std::ios::end);
+    const std::streamoff size = in.tellg();
+    if (size < 0) {  // not seekable (a pipe): copy the stream
+      in.clear();
+      std::ostringstream piped;
+      piped << in.rdbuf();
+      return piped.str();
+    }
+    in.seekg(0, std::ios::beg);
+    std::string bytes(size > 0 ? static_cast<size_t>(size) : 0, '\0');
+    if (size > 0 && !in.read(&bytes[0], size)) throw std::runtime_error("cannot read " + path + ": read error");
+    return bytes;
   };
   io.write_file = [](const std::string& path, const std::string& bytes) {
     std::ofstream out(path, std::ios::binary);

@@ -11,6 +11,7 @@
 #include <new>
 #include <string>
 
+#include "wasm/bytes.h"
 #include "eval/metrics.h"
 #include "eval/split.h"
 #include "io/items_reader.h"
@@ -181,9 +182,9 @@ int32_t item_index_or_throw(const Dataset& d, const std::string& id) {
   return i;
 }
 
-val read_ratings_js(const std::string& bytes, const std::string& source, val options) {
+val read_ratings_js(val input, const std::string& source, val options) {
   return guard([&] {
-    ReadResult r = read_ratings(bytes, source.empty() ? "ratings" : source, read_options(options));
+    ReadResult r = read_ratings(bytes_of(input), source.empty() ? "ratings" : source, read_options(options));
     auto h = std::make_shared<DatasetHandle>();
     h->data = std::make_shared<const Dataset>(std::move(r.data));
     h->report = std::move(r.report);
@@ -191,7 +192,7 @@ val read_ratings_js(const std::string& bytes, const std::string& source, val opt
   });
 }
 
-val read_items_js(const std::string& bytes, const std::string& source, val options) {
+val read_items_js(val input, const std::string& source, val options) {
   return guard([&] {
     ItemsReadOptions o;
     if (!options.isUndefined() && !options.isNull()) {
@@ -202,7 +203,7 @@ val read_items_js(const std::string& bytes, const std::string& source, val optio
       o.title_column = string_option(options, "titleColumn");
     }
     auto h = std::make_shared<ItemsHandle>();
-    h->table = read_items(bytes, source.empty() ? "items" : source, o);
+    h->table = read_items(bytes_of(input), source.empty() ? "items" : source, o);
     return val(h);
   });
 }
@@ -227,12 +228,7 @@ val bytes_value(const std::string& bytes) {
 // JavaScript, which took longer than parsing a megabyte model.
 val load_model_js(val input, const std::string& source) {
   return guard([&] {
-    std::string bytes(input["length"].as<size_t>(), '\0');
-    if (!bytes.empty()) {
-      // A view made right before the copy: nothing can grow (and detach) the heap in between.
-      val(emscripten::typed_memory_view(bytes.size(), reinterpret_cast<unsigned char*>(&bytes[0])))
-          .call<void>("set", input);
-    }
+    const std::string bytes = bytes_of(input);
     auto h = std::make_shared<ModelHandle>();
     h->model = load_model(bytes, source.empty() ? "model" : source);
     return val(h);

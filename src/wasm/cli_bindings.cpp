@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "cli/cli.h"
+#include "wasm/bytes.h"
 
 using emscripten::val;
 
@@ -23,7 +24,7 @@ val run_cli_js(val args, val read_file, val write_file) {
   io.read_file = [&](const std::string& path) {
     val r = read_file(path);
     if (!r["error"].isUndefined()) throw std::runtime_error(r["error"].as<std::string>());
-    return r.as<std::string>();
+    return cofi::bytes_of(r);
   };
   io.write_file = [&](const std::string& path, const std::string& bytes) {
     // The bytes as a Uint8Array (a view, used before any other wasm call): a std::string would
