@@ -111,6 +111,10 @@ export interface FoldResult {
   fallbacks: number;
   fitSeconds: number;
   predictSeconds: number;
+  precision?: number;
+  recall?: number;
+  ndcg?: number;
+  hitRate?: number;
 }
 
 declare class Disposable {
@@ -141,6 +145,8 @@ export class Ratings extends Disposable {
   hasItem(id: string | number): boolean;
   userRatings(id: string | number): { items: string[]; ratings: number[] };
   itemCount(id: string | number): number;
+  /** A random hold-out: `testFraction` (default 0.2) of the ratings, rounded up, go to `test`. */
+  split(options?: { testFraction?: number; seed?: number }): { train: Ratings; test: Ratings };
 }
 
 export class Items extends Disposable {
@@ -152,29 +158,64 @@ export class Items extends Disposable {
   readonly titleColumn: number;
   readonly size: number;
   title(id: string | number): string | null;
+  /** Titles of many ids at once (null where an id is unknown). */
+  titles(ids: Iterable<string | number>): Array<string | null>;
   fields(id: string | number): string[] | null;
   ids(): string[];
+}
+
+export interface FitOptions {
+  /** Makes every random choice reproducible (default 0). */
+  seed?: number;
+  /** Aborting rejects the fit with the signal's reason and leaves the previous model intact. */
+  signal?: AbortSignal;
+  /** Called after every epoch (one-shot models report one). */
+  onProgress?: (report: EpochReport) => void;
+  /** Held-out ratings scored after every epoch (`validationRmse` in the reports). */
+  validation?: Ratings;
+  /** Stop once validation RMSE has not improved for this many epochs, keeping the best epoch. */
+  patience?: number;
+}
+
+/** Which items a recommendation may contain. */
+export interface RecommendOptions {
+  /** How many items (default 10). */
+  n?: number;
+  /** Never recommend these ids. */
+  exclude?: Iterable<string | number>;
+  /** Recommend only from these ids (unknown ids are ignored). */
+  include?: Iterable<string | number>;
+  /** Leave out items the person rated (default true). */
+  excludeRated?: boolean;
+}
+
+export interface BulkPredictions {
+  /** Predicted ratings, clipped to the training scale, one per (user, item) pair. */
+  values: Float32Array;
+  /** 1 where the model could not personalise the pair. */
+  fallback: Uint8Array;
 }
 
 export class Model extends Disposable {
   readonly algorithm: Algorithm;
   readonly fitted: boolean;
   /**
-   * Resolves with the fit time in seconds. `onProgress` is called after every epoch; aborting
-   * `signal` rejects with its reason and leaves the previous model (if any) intact.
+   * A fitted model from saved bytes, in `options.cofi` or else the most recently loaded cofi
+   * instance (loading the default one if there is none).
    */
-  fit(
-    ratings: Ratings,
-    options?: { seed?: number; signal?: AbortSignal; onProgress?: (report: EpochReport) => void },
-  ): Promise<number>;
+  static load(input: Uint8Array | ArrayBuffer | ArrayBufferView | Blob, options?: LoadModelOptions & { cofi?: Cofi }): Promise<Model>;
+  /** Trains on `ratings`; resolves with the fit time in seconds. */
+  fit(ratings: Ratings, options?: FitOptions): Promise<number>;
   /** The user's rated items that contributed most to `item`'s score, largest first. */
   explain(user: string | number, item: string | number, options?: { n?: number }): Array<{ item: string; weight: number }>;
   predict(user: string | number, item: string | number): Prediction;
-  recommend(user: string | number, options?: { n?: number }): { known: boolean; items: ScoredItem[] };
+  recommend(user: string | number, options?: RecommendOptions): { known: boolean; items: ScoredItem[] };
   recommendFor(
     ratings: Record<string, number> | Array<[string | number, number]>,
-    options?: { n?: number },
+    options?: RecommendOptions,
   ): { items: ScoredItem[]; unknownItems: string[] };
+  /** Predictions for many (users[k], items[k]) pairs at once. */
+  predictMany(users: Iterable<string | number>, items: Iterable<string | number>): BulkPredictions;
   similarItems(item: string | number, options?: { n?: number }): ScoredItem[];
   popular(options?: { n?: number }): ScoredItem[];
   evaluate(test: Ratings): Accuracy;
@@ -195,18 +236,42 @@ export interface Cofi {
   algorithms(): Algorithm[];
   readRatings(input: Input, options?: ReadOptions): Promise<Ratings>;
   readItems(input: Input, options?: ItemsReadOptions): Promise<Items>;
+  /** Ratings from parallel arrays; without `values`, implicit feedback. */
+  ratingsFromArrays(arrays: RatingArrays, options?: { source?: string }): Ratings;
   createModel(algorithm: Algorithm, params?: Params): Model;
   /**
    * A fitted model from saved bytes (`model.save()` or `cofi fit --save`). Rejects with a
    * ParseError for a file that is not a cofi model, is truncated, corrupted or from a newer cofi.
    */
   loadModel(input: Uint8Array | ArrayBuffer | ArrayBufferView | Blob, options?: LoadModelOptions): Promise<Model>;
-  crossValidate(
-    ratings: Ratings,
-    algorithm: Algorithm,
-    params?: Params,
-    options?: { folds?: number; seed?: number },
-  ): Promise<{ folds: FoldResult[]; rmse: number; mae: number; fitSeconds: number; predictSeconds: number }>;
+  crossValidate(ratings: Ratings, algorithm: Algorithm, params?: Params, options?: CrossValidateOptions): Promise<CrossValidation>;
+}
+
+export interface RatingArrays {
+  users: Iterable<string | number>;
+  items: Iterable<string | number>;
+  values?: Iterable<number> | Float32Array | Float64Array;
+}
+
+export interface CrossValidateOptions {
+  folds?: number;
+  seed?: number;
+  /** With k > 0, every fold also reports precision, recall, NDCG and hit rate at k. */
+  k?: number;
+  /** A test rating >= threshold is relevant (default 4). */
+  threshold?: number;
+}
+
+export interface CrossValidation {
+  folds: FoldResult[];
+  rmse: number;
+  mae: number;
+  fitSeconds: number;
+  predictSeconds: number;
+  precision?: number;
+  recall?: number;
+  ndcg?: number;
+  hitRate?: number;
 }
 
 export interface LoadOptions {

@@ -6,55 +6,18 @@
 //   const model = cofi.createModel('knn-baseline', { user_based: false, similarity: 'pearson_baseline' });
 //   await model.fit(ratings);
 //   model.recommend('42', { n: 10 });  // { known: true, items: [{ item: '50', score: 4.61 }, ...] }
-//   const bytes = model.save();        // a Uint8Array: store it, then cofi.loadModel(bytes)
+//   const bytes = model.save();        // a Uint8Array: store it, then Model.load(bytes)
+//
+// The same API runs in a Web Worker behind Promises: see js/worker-client.js ('cofi/worker').
 import createCofiCore from './cofi-core.mjs';
 
-/** Base class of every error cofi throws. */
-export class CofiError extends Error {
-  constructor(message, options) {
-    super(message, options);
-    this.name = 'CofiError';
-  }
-}
+import { CofiError, ParseError, UsageError, MemoryError, errorFromRecord } from './errors.js';
 
-/** Bad input data: `source`, `line` (1-based) and, where known, `column` say where. */
-export class ParseError extends CofiError {
-  constructor(message, { source, line, column } = {}) {
-    super(message);
-    this.name = 'ParseError';
-    this.source = source;
-    this.line = line;
-    this.column = column;
-  }
-}
-
-/** The API was called in a way it does not support; the message says what was expected. */
-export class UsageError extends CofiError {
-  constructor(message) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
-
-/** The WebAssembly memory (at most 4 GB) cannot hold what was asked for. */
-export class MemoryError extends CofiError {
-  constructor(message) {
-    super(message);
-    this.name = 'MemoryError';
-  }
-}
+export { CofiError, ParseError, UsageError, MemoryError };
 
 // Turns the core's error records into Errors; passes every other value through.
 function unwrap(result) {
-  if (result !== null && typeof result === 'object' && typeof result.cofiError === 'string') {
-    switch (result.cofiError) {
-      case 'ParseError': throw new ParseError(result.message, result);
-      case 'UsageError': throw new UsageError(result.message);
-      case 'RangeError': throw new RangeError(result.message);
-      case 'MemoryError': throw new MemoryError(result.message);
-      default: throw new CofiError(result.message);
-    }
-  }
+  if (result !== null && typeof result === 'object' && typeof result.cofiError === 'string') throw errorFromRecord(result);
   return result;
 }
 
@@ -66,9 +29,11 @@ const registry = typeof FinalizationRegistry === 'function'
 class Handle {
   #handle;
   #what;
-  constructor(handle, what) {
+  constructor(handle, what, core) {
     this.#handle = handle;
     this.#what = what;
+    /** The module instance the handle lives in (objects of two instances cannot meet). */
+    this._core = core;
     registry?.register(this, handle, this);
   }
   /** The native object; throws once disposed. */
@@ -105,6 +70,45 @@ function describe(value) {
   return typeof value;
 }
 
+// The argument as a handle of the same module instance as `owner`, or a UsageError.
+function sameCore(owner, value, Class, call) {
+  if (!(value instanceof Class)) throw new UsageError(`${call} expects a ${Class.name} object, got ${describe(value)}`);
+  if (value._core !== owner._core) throw new UsageError(`${call}: the ${Class.name} object belongs to another cofi instance (loadCofi was called twice)`);
+  return value._native;
+}
+
+const encoder = new TextEncoder();
+
+// A list of ids as one UTF-8 buffer with a NUL after each id: the core copies it in one go
+// (an Embind string conversion per id would dominate the time for a million ratings).
+function joinIds(list, what) {
+  if (list == null || typeof list === 'string' || typeof list[Symbol.iterator] !== 'function') {
+    throw new UsageError(`${what} must be an array of ids (strings or numbers), got ${describe(list)}`);
+  }
+  const parts = [];
+  let k = 0;
+  for (const value of list) {
+    let id;
+    if (typeof value === 'string') id = value;
+    else if (typeof value === 'number' && Number.isFinite(value)) id = String(value);
+    else if (typeof value === 'bigint') id = String(value);
+    else throw new UsageError(`${what}[${k}] must be a string or a finite number, got ${describe(value)}`);
+    if (id.includes('\0')) throw new UsageError(`${what}[${k}] contains a NUL character`);
+    parts.push(id);
+    ++k;
+  }
+  return { bytes: encoder.encode(parts.length ? parts.join('\0') + '\0' : ''), count: k };
+}
+
+// recommend's filter options as the core takes them.
+function filterOptions({ exclude, include, excludeRated = true }) {
+  if (typeof excludeRated !== 'boolean') throw new UsageError(`excludeRated must be true or false, got ${describe(excludeRated)}`);
+  const out = { excludeRated };
+  if (exclude !== undefined) out.exclude = joinIds(exclude, 'exclude').bytes;
+  if (include !== undefined) out.include = joinIds(include, 'include').bytes;
+  return out;
+}
+
 // Text, bytes or a Blob/File as something the core takes (a string or a Uint8Array).
 async function toInput(input) {
   if (typeof input === 'string' || input instanceof Uint8Array) return input;
@@ -126,8 +130,8 @@ async function toModelBytes(input) {
 
 /** A ratings dataset held in WebAssembly memory. */
 export class Ratings extends Handle {
-  constructor(native) {
-    super(native, 'Ratings');
+  constructor(native, core) {
+    super(native, 'Ratings', core);
     const n = this._native;
     /** How the file was read: delimiter, header, columns, skipped rows and their lines. */
     this.report = n.report();
@@ -161,12 +165,23 @@ export class Ratings extends Handle {
   userRatings(id) { return unwrap(this._native.userRatings(requireString(id, 'user'))); }
   /** How many ratings an item has (0 for an unknown item). */
   itemCount(id) { return this._native.itemCount(requireString(id, 'item')); }
+  /**
+   * A random hold-out: { train, test }, with `testFraction` of the ratings (rounded up) in test.
+   * Both keep this dataset's ids; dispose them when done.
+   */
+  split({ testFraction = 0.2, seed = 0 } = {}) {
+    if (typeof testFraction !== 'number' || !(testFraction > 0 && testFraction < 1)) {
+      throw new UsageError(`testFraction must be a number strictly between 0 and 1, got ${describe(testFraction)}`);
+    }
+    const [train, test] = unwrap(this._native.split(testFraction, requireCount(seed, 'seed')));
+    return { train: new Ratings(train, this._core), test: new Ratings(test, this._core) };
+  }
 }
 
 /** An items table: titles and further columns by item id. */
 export class Items extends Handle {
-  constructor(native) {
-    super(native, 'Items');
+  constructor(native, core) {
+    super(native, 'Items', core);
     const info = this._native.info();
     /** Every column's name (header names, or "column 1"...). */
     this.columns = this._native.columns();
@@ -182,6 +197,11 @@ export class Items extends Handle {
   title(id) { return this._native.title(requireString(id, 'item')); }
   /** Every column's text for an item id, or null. */
   fields(id) { return this._native.fields(requireString(id, 'item')); }
+  /** Titles of many ids at once (null where an id is unknown). */
+  titles(ids) {
+    if (ids == null || typeof ids[Symbol.iterator] !== 'function' || typeof ids === 'string') throw new UsageError(`titles expects an array of ids, got ${describe(ids)}`);
+    return Array.from(ids, (id) => this.title(id));
+  }
   /** Every item id, in file order. */
   ids() { return this._native.ids(); }
 }
@@ -189,34 +209,50 @@ export class Items extends Handle {
 /** A recommender model: create with an algorithm name, fit, then ask. */
 export class Model extends Handle {
   #ratings = null;
-  constructor(native) {
-    super(native, 'Model');
+  #fitting = false;
+  constructor(native, core) {
+    super(native, 'Model', core);
     this.algorithm = this._native.algorithm();
+  }
+  /**
+   * A fitted model from saved bytes (`model.save()` or `cofi fit --save`), in the instance
+   * `options.cofi` or else the most recently loaded one (loading the default one if none is).
+   */
+  static async load(input, { cofi, source } = {}) {
+    const instance = cofi ?? lastInstance ?? await loadCofi();
+    return instance.loadModel(input, { source });
   }
   get fitted() { return this._native.fitted(); }
   /**
    * Trains on `ratings`. Resolves with the fit time in seconds. The model shares the ratings' memory:
    * the Ratings object may be disposed afterwards.
    */
-  async fit(ratings, { seed = 0, signal, onProgress } = {}) {
-    if (!(ratings instanceof Ratings)) throw new UsageError(`fit expects a Ratings object, got ${describe(ratings)}`);
+  async fit(ratings, { seed = 0, signal, onProgress, validation, patience = 0 } = {}) {
+    const data = sameCore(this, ratings, Ratings, 'fit');
     requireCount(seed, 'seed');
+    requireCount(patience, 'patience');
     if (onProgress !== undefined && typeof onProgress !== 'function') throw new UsageError('onProgress must be a function');
+    const held = validation === undefined ? null : sameCore(this, validation, Ratings, 'fit (validation)');
+    if (patience > 0 && !held) throw new UsageError('patience needs validation ratings to watch');
+    if (this.#fitting) throw new UsageError('this model is already fitting; await that fit (or abort it) first');
     signal?.throwIfAborted();
     // Epoch by epoch, yielding to the event loop in between so that `signal` can cancel. A fresh
     // model is trained and swapped in at the end: a cancelled fit leaves the previous model intact.
-    const training = unwrap(this._native.startFit(ratings._native, seed));
+    const training = unwrap(this._native.startFit(data, seed, held, patience));
+    this.#fitting = true;
     try {
       while (!training.done()) {
         const report = unwrap(training.step());
         onProgress?.(report);
         await new Promise((resolve) => setTimeout(resolve, 0));
         signal?.throwIfAborted();
+        if (this.disposed) throw new UsageError('the model was disposed during fit');
       }
       const seconds = unwrap(training.finish());
       this.#ratings = ratings;
       return seconds;
     } finally {
+      this.#fitting = false;
       training.delete();
     }
   }
@@ -231,15 +267,19 @@ export class Model extends Handle {
   predict(user, item) {
     return unwrap(this._native.predict(requireString(user, 'user'), requireString(item, 'item')));
   }
-  /** Top-n items the user has not rated: { known, items: [{ item, score }] }; unknown users get popular items. */
-  recommend(user, { n = 10 } = {}) {
-    return unwrap(this._native.recommend(requireString(user, 'user'), requireCount(n, 'n')));
+  /**
+   * Top-n items the user has not rated: { known, items: [{ item, score }] }; unknown users get
+   * popular items. `exclude` hides items, `include` restricts the candidates, and
+   * `excludeRated: false` lets already-rated items back in.
+   */
+  recommend(user, { n = 10, ...filter } = {}) {
+    return unwrap(this._native.recommend(requireString(user, 'user'), requireCount(n, 'n'), filterOptions(filter)));
   }
   /**
    * Recommendations for a new person from a few ratings, without retraining. `ratings` is an object
    * { itemId: rating } or an array of [itemId, rating] pairs. Returns { items, unknownItems }.
    */
-  recommendFor(ratings, { n = 10 } = {}) {
+  recommendFor(ratings, { n = 10, ...filter } = {}) {
     const pairs = Array.isArray(ratings) ? ratings : Object.entries(ratings ?? {});
     const items = [], values = [];
     for (const pair of pairs) {
@@ -249,7 +289,16 @@ export class Model extends Handle {
       items.push(requireString(pair[0], 'item'));
       values.push(value);
     }
-    return unwrap(this._native.recommendFor(items, values, requireCount(n, 'n')));
+    return unwrap(this._native.recommendFor(items, values, requireCount(n, 'n'), filterOptions(filter)));
+  }
+  /**
+   * Predictions for many (user, item) pairs at once: { values: Float32Array, fallback: Uint8Array }
+   * (fallback[k] = 1 where the model could not personalise pair k).
+   */
+  predictMany(users, items) {
+    const u = joinIds(users, 'users'), i = joinIds(items, 'items');
+    if (u.count !== i.count) throw new UsageError(`predictMany needs as many items as users (got ${u.count} and ${i.count})`);
+    return unwrap(this._native.predictMany(u.bytes, i.bytes));
   }
   /** The n items most similar to `item`: [{ item, score }]. */
   similarItems(item, { n = 10 } = {}) {
@@ -259,13 +308,13 @@ export class Model extends Handle {
   popular({ n = 10 } = {}) { return unwrap(this._native.popular(requireCount(n, 'n'))); }
   /** RMSE and MAE on a test set: { rmse, mae, predictions, fallbacks, predictSeconds }. */
   evaluate(test) {
-    if (!(test instanceof Ratings)) throw new UsageError(`evaluate expects a Ratings object, got ${describe(test)}`);
-    return unwrap(this._native.evaluate(test._native));
+    return unwrap(this._native.evaluate(sameCore(this, test, Ratings, 'evaluate')));
   }
   /** Precision, recall, NDCG and hit rate at k: relevant = test rating >= threshold. */
   rank(test, { k = 10, threshold = 4 } = {}) {
-    if (!(test instanceof Ratings)) throw new UsageError(`rank expects a Ratings object, got ${describe(test)}`);
-    return unwrap(this._native.rank(test._native, requireCount(k, 'k'), Number(threshold)));
+    const data = sameCore(this, test, Ratings, 'rank');
+    if (typeof threshold !== 'number' || !Number.isFinite(threshold)) throw new UsageError(`threshold must be a finite number, got ${describe(threshold)}`);
+    return unwrap(this._native.rank(data, requireCount(k, 'k'), threshold));
   }
   /**
    * The fitted model as a file's bytes (a copy): algorithm, parameters, seed, training ratings and
@@ -284,8 +333,12 @@ export async function loadCofi({ wasmUrl, wasmBinary } = {}) {
   if (wasmBinary) moduleOptions.wasmBinary = wasmBinary;
   if (wasmUrl) moduleOptions.locateFile = (file) => (file.endsWith('.wasm') ? String(wasmUrl) : file);
   const core = await createCofiCore(moduleOptions);
-  return new Cofi(core);
+  lastInstance = new Cofi(core);
+  return lastInstance;
 }
+
+// The instance Model.load uses when not given one.
+let lastInstance = null;
 
 class Cofi {
   #core;
@@ -299,13 +352,34 @@ class Cofi {
   async readRatings(input, options = {}) {
     const data = await toInput(input);
     const source = options.source ?? (typeof File !== 'undefined' && input instanceof File ? input.name : 'ratings');
-    return new Ratings(unwrap(this.#core.readRatings(data, source, options)));
+    return new Ratings(unwrap(this.#core.readRatings(data, source, options)), this.#core);
+  }
+  /**
+   * Ratings from parallel arrays: users[k] rated items[k] with values[k]. Ids are strings or
+   * numbers; values an array or typed array of finite numbers, or omitted for implicit feedback.
+   */
+  ratingsFromArrays({ users, items, values } = {}, { source = 'arrays' } = {}) {
+    const u = joinIds(users, 'users'), i = joinIds(items, 'items');
+    let v = null;
+    if (values !== undefined && values !== null) {
+      if (typeof values[Symbol.iterator] !== 'function' || typeof values === 'string') {
+        throw new UsageError(`values must be an array or typed array of numbers, got ${describe(values)}`);
+      }
+      v = values instanceof Float32Array ? values : Float32Array.from(values, (x, k) => {
+        if (typeof x !== 'number') throw new UsageError(`values[${k}] must be a number, got ${describe(x)}`);
+        return x;
+      });
+    }
+    if (u.count !== i.count || (v && v.length !== u.count)) {
+      throw new UsageError(`users, items and values must have the same length (got ${u.count}, ${i.count} and ${v ? v.length : 'no values'})`);
+    }
+    return new Ratings(unwrap(this.#core.ratingsFromArrays(u.bytes, i.bytes, v, String(source))), this.#core);
   }
   /** Reads an items file (id, title, more columns). Options: source, delimiter, header, idColumn, titleColumn. */
   async readItems(input, options = {}) {
     const data = await toInput(input);
     const source = options.source ?? (typeof File !== 'undefined' && input instanceof File ? input.name : 'items');
-    return new Items(unwrap(this.#core.readItems(data, source, options)));
+    return new Items(unwrap(this.#core.readItems(data, source, options)), this.#core);
   }
   /**
    * A fitted model from the bytes `model.save()` (or `cofi fit --save`) wrote: a Uint8Array,
@@ -316,19 +390,31 @@ class Cofi {
   async loadModel(input, { source } = {}) {
     const bytes = await toModelBytes(input);
     const name = source ?? (typeof File !== 'undefined' && input instanceof File ? input.name : 'model');
-    return new Model(unwrap(this.#core.loadModel(bytes, String(name))));
+    return new Model(unwrap(this.#core.loadModel(bytes, String(name))), this.#core);
   }
   /** A new, unfitted model. Parameters use the core's names, e.g. { k: 40, user_based: false }. */
   createModel(algorithm, params = {}) {
     if (typeof algorithm !== 'string') throw new UsageError(`createModel expects an algorithm name, got ${describe(algorithm)}`);
-    return new Model(unwrap(this.#core.createModel(algorithm, params)));
+    if (params === null || typeof params !== 'object' || Array.isArray(params)) throw new UsageError(`createModel expects parameters as an object, got ${describe(params)}`);
+    return new Model(unwrap(this.#core.createModel(algorithm, params)), this.#core);
   }
-  /** K-fold cross-validation: per-fold { rmse, mae, fitSeconds, predictSeconds, ... } and their means. */
-  async crossValidate(ratings, algorithm, params = {}, { folds = 5, seed = 0 } = {}) {
+  /**
+   * K-fold cross-validation: per-fold { rmse, mae, fitSeconds, predictSeconds, ... } and their
+   * means. With `k`, every fold also gets precision, recall, NDCG and hit rate at k (relevant:
+   * test rating >= threshold).
+   */
+  async crossValidate(ratings, algorithm, params = {}, { folds = 5, seed = 0, k = 0, threshold = 4 } = {}) {
     if (!(ratings instanceof Ratings)) throw new UsageError(`crossValidate expects a Ratings object, got ${describe(ratings)}`);
-    const perFold = unwrap(this.#core.crossValidate(ratings._native, algorithm, params, requireCount(folds, 'folds'), requireCount(seed, 'seed')));
+    if (ratings._core !== this.#core) throw new UsageError('crossValidate: the Ratings object belongs to another cofi instance');
+    if (typeof threshold !== 'number' || !Number.isFinite(threshold)) throw new UsageError(`threshold must be a finite number, got ${describe(threshold)}`);
+    const perFold = unwrap(this.#core.crossValidate(ratings._native, algorithm, params, requireCount(folds, 'folds'),
+      requireCount(seed, 'seed'), requireCount(k, 'k'), threshold));
     const mean = (key) => perFold.reduce((s, f) => s + f[key], 0) / perFold.length;
-    return { folds: perFold, rmse: mean('rmse'), mae: mean('mae'), fitSeconds: mean('fitSeconds'), predictSeconds: mean('predictSeconds') };
+    const out = { folds: perFold };
+    for (const key of ['rmse', 'mae', 'fitSeconds', 'predictSeconds', ...(k > 0 ? ['precision', 'recall', 'ndcg', 'hitRate'] : [])]) {
+      out[key] = mean(key);
+    }
+    return out;
   }
 }
 

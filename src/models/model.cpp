@@ -201,13 +201,29 @@ std::vector<ScoredItem> Model::popular(int n, const std::vector<int32_t>& exclud
 }
 
 std::vector<ScoredItem> Model::recommend(const Profile& person, int n) const {
+  return recommend(person, n, RecommendFilter{});
+}
+
+std::vector<ScoredItem> Model::recommend(const Profile& person, int n, const RecommendFilter& filter) const {
   require_fitted("recommend");
   if (n < 0) throw std::invalid_argument("recommend: n must not be negative");
-  if (person.items.empty()) return popular(n);
+  const size_t num_items = static_cast<size_t>(train_->num_items());
+  // excluded[i] = 1 hides item i; with an include list everything starts hidden but those.
+  std::vector<uint8_t> excluded(num_items, filter.include.empty() ? 0 : 1);
+  for (int32_t i : filter.include)
+    if (i >= 0 && static_cast<size_t>(i) < num_items) excluded[static_cast<size_t>(i)] = 0;
+  for (int32_t i : filter.exclude)
+    if (i >= 0 && static_cast<size_t>(i) < num_items) excluded[static_cast<size_t>(i)] = 1;
   std::vector<float> scores;
-  score(person, scores);
-  std::vector<uint8_t> excluded(scores.size(), 0);
-  for (int32_t i : person.items) excluded[static_cast<size_t>(i)] = 1;
+  if (person.items.empty()) {
+    scores.resize(num_items);
+    for (size_t i = 0; i < num_items; ++i)
+      scores[i] = static_cast<float>(train_->by_item().row_size(static_cast<int32_t>(i)));
+  } else {
+    score(person, scores);
+    if (filter.exclude_rated)
+      for (int32_t i : person.items) excluded[static_cast<size_t>(i)] = 1;
+  }
   return top_n(scores, excluded, n);
 }
 

@@ -29,6 +29,14 @@ struct ScoredItem {
   float score;
 };
 
+// Which items a recommendation may contain, in training indices. Out-of-range indices are ignored
+// (callers translate ids, and an id the training set never saw can be neither shown nor hidden).
+struct RecommendFilter {
+  std::vector<int32_t> exclude;  // never recommend these (for example items already in a basket)
+  std::vector<int32_t> include;  // when not empty: recommend only from these (a category, a shelf)
+  bool exclude_rated = true;     // leave out what the person rated (false: re-recommend, as for re-buys)
+};
+
 // One of the person's rated items and how much it contributed to an item's score.
 struct Contribution {
   int32_t item;
@@ -106,6 +114,8 @@ class Model {
   // The n best-scored items the person has not rated, best first (ties: lower index first).
   // A person with no ratings at all gets the most popular items.
   std::vector<ScoredItem> recommend(const Profile& person, int n) const;
+  // The same, restricted by `filter`; a person with no ratings gets the most popular allowed items.
+  std::vector<ScoredItem> recommend(const Profile& person, int n, const RecommendFilter& filter) const;
 
   // Items most similar to `item`, best first; the item itself excluded. Item-based neighbourhood
   // models use their similarity matrix; other models use cosine similarity of the rating columns.

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "wasm/bytes.h"
+#include "data/from_arrays.h"
 #include "eval/metrics.h"
 #include "eval/split.h"
 #include "io/items_reader.h"
@@ -134,6 +135,7 @@ struct TrainingHandle {
   std::shared_ptr<const Dataset> data;
   std::unique_ptr<Model> fresh;
   std::unique_ptr<Training> training;
+  std::vector<Rating> validation;  // held-out ratings in data's indices (FitOptions points here)
   std::chrono::steady_clock::time_point started;
 };
 
@@ -170,6 +172,43 @@ val ids_array(const IdMap& ids) {
 
 int32_t user_index(const Dataset& d, const std::string& id) { return d.users().find(id); }
 
+// Ids arrive as one UTF-8 buffer with a NUL after each id (js/index.js joins them): one copy into
+// the heap instead of one Embind string conversion per id. The views point into `buffer`.
+std::vector<std::string_view> split_ids(const std::string& buffer) {
+  std::vector<std::string_view> ids;
+  size_t start = 0;
+  for (size_t k = 0; k < buffer.size(); ++k) {
+    if (buffer[k] != '\0') continue;
+    ids.emplace_back(buffer.data() + start, k - start);
+    start = k + 1;
+  }
+  return ids;
+}
+
+std::vector<int32_t> item_indices(const Dataset& d, const std::vector<std::string_view>& ids) {
+  std::vector<int32_t> out;
+  out.reserve(ids.size());
+  for (std::string_view id : ids) out.push_back(d.items().find(id));
+  return out;
+}
+
+// {exclude, include, excludeRated} with joined id buffers, as js/index.js passes them.
+RecommendFilter filter_from(const Dataset& d, const val& o) {
+  RecommendFilter f;
+  if (o.isUndefined() || o.isNull()) return f;
+  if (!o["exclude"].isUndefined()) f.exclude = item_indices(d, split_ids(bytes_of(o["exclude"])));
+  if (!o["include"].isUndefined()) {
+    f.include = item_indices(d, split_ids(bytes_of(o["include"])));
+    // Only unknown ids were given: nothing may be recommended (an empty include list means "all").
+    bool any = false;
+    for (int32_t i : f.include) any = any || i >= 0;
+    if (!any)
+      for (int32_t i = 0; i < d.num_items(); ++i) f.exclude.push_back(i);
+  }
+  if (o["excludeRated"].isFalse()) f.exclude_rated = false;
+  return f;
+}
+
 // The model's training set, or a usage error naming the call when the model is not fitted.
 const Dataset& trained(const ModelHandle& h, const char* call) {
   if (!h.model->fitted()) throw std::logic_error(std::string(call) + ": the model is not fitted yet (call fit first)");
@@ -188,6 +227,26 @@ val read_ratings_js(val input, const std::string& source, val options) {
     auto h = std::make_shared<DatasetHandle>();
     h->data = std::make_shared<const Dataset>(std::move(r.data));
     h->report = std::move(r.report);
+    return val(h);
+  });
+}
+
+// Ratings from parallel arrays: joined id buffers (see split_ids) and a Float32Array of values,
+// or null for implicit feedback.
+val ratings_from_arrays_js(val users, val items, val values, const std::string& source) {
+  return guard([&] {
+    const std::string user_buffer = bytes_of(users), item_buffer = bytes_of(items);
+    std::vector<float> v;
+    if (!values.isNull() && !values.isUndefined()) v = emscripten::convertJSArrayToNumberVector<float>(values);
+    auto h = std::make_shared<DatasetHandle>();
+    h->data = std::make_shared<const Dataset>(dataset_from_arrays(split_ids(user_buffer), split_ids(item_buffer), v));
+    h->report.source = source.empty() ? "arrays" : source;
+    h->report.implicit = h->data->implicit();
+    h->report.rows = static_cast<int64_t>(v.empty() ? split_ids(user_buffer).size() : v.size());
+    h->report.duplicates = h->data->duplicates();
+    h->report.user_column = 0;
+    h->report.item_column = 1;
+    h->report.rating_column = h->data->implicit() ? -1 : 2;
     return val(h);
   });
 }
@@ -260,7 +319,9 @@ val ranking_value(const RankingResult& r) {
   return o;
 }
 
-val cross_validate_js(const DatasetHandle& d, const std::string& algorithm, val params, int folds, double seed) {
+// K-fold CV; with ranking_k > 0 each fold also reports precision/recall/NDCG/hit rate at k.
+val cross_validate_js(const DatasetHandle& d, const std::string& algorithm, val params, int folds, double seed,
+                      int ranking_k, double threshold) {
   return guard([&] {
     const Params p = params_from(params);
     KFold kfold(*d.data, folds, static_cast<uint64_t>(seed));
@@ -275,6 +336,16 @@ val cross_validate_js(const DatasetHandle& d, const std::string& algorithm, val 
       const auto t2 = std::chrono::steady_clock::now();
       r.set("fitSeconds", std::chrono::duration<double>(t1 - t0).count());
       r.set("predictSeconds", std::chrono::duration<double>(t2 - t1).count());
+      if (ranking_k > 0) {
+        RankingOptions o;
+        o.k = ranking_k;
+        o.threshold = threshold;
+        const RankingResult rr = evaluate_ranking(*model, fold.test, o);
+        r.set("precision", rr.precision);
+        r.set("recall", rr.recall);
+        r.set("ndcg", rr.ndcg);
+        r.set("hitRate", rr.hit_rate);
+      }
       per_fold.call<void>("push", r);
     }
     return per_fold;
@@ -292,6 +363,7 @@ EMSCRIPTEN_BINDINGS(cofi_core) {
 
   function("readRatings", &read_ratings_js);
   function("readItems", &read_items_js);
+  function("ratingsFromArrays", &ratings_from_arrays_js);
   function("createModel", &create_model_js);
   function("loadModel", &load_model_js);
   function("algorithms", &algorithms_js);
@@ -340,6 +412,25 @@ EMSCRIPTEN_BINDINGS(cofi_core) {
                     o.set("items", items);
                     o.set("ratings", ratings);
                     return o;
+                  });
+                }))
+      .function("split", optional_override([](const DatasetHandle& h, double test_fraction, double seed) {
+                  return guard([&] {
+                    if (!(test_fraction > 0.0 && test_fraction < 1.0))
+                      throw std::invalid_argument("testFraction must lie strictly between 0 and 1");
+                    Fold fold = train_test_split(*h.data, test_fraction, static_cast<uint64_t>(seed));
+                    auto train = std::make_shared<DatasetHandle>();
+                    train->data = fold.train;
+                    train->report = h.report;
+                    train->report.rows = fold.train->num_ratings();
+                    auto test = std::make_shared<DatasetHandle>();
+                    test->data = std::make_shared<const Dataset>(subset(*h.data, fold.test));
+                    test->report = h.report;
+                    test->report.rows = test->data->num_ratings();
+                    val out = val::array();
+                    out.call<void>("push", val(train));
+                    out.call<void>("push", val(test));
+                    return out;
                   });
                 }))
       .function("itemCount", optional_override([](const DatasetHandle& h, const std::string& id) {
@@ -414,7 +505,8 @@ EMSCRIPTEN_BINDINGS(cofi_core) {
                     return val(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
                   });
                 }))
-      .function("startFit", optional_override([](ModelHandle& h, const DatasetHandle& d, double seed) {
+      .function("startFit", optional_override([](ModelHandle& h, const DatasetHandle& d, double seed, val validation,
+                                                  int patience) {
                   return guard([&] {
                     auto t = std::make_shared<TrainingHandle>();
                     t->target = &h;
@@ -423,6 +515,11 @@ EMSCRIPTEN_BINDINGS(cofi_core) {
                     t->started = std::chrono::steady_clock::now();
                     FitOptions options;
                     options.seed = static_cast<uint64_t>(seed);
+                    options.patience = patience;
+                    if (!validation.isNull() && !validation.isUndefined()) {
+                      t->validation = d.data->translate(*validation.as<std::shared_ptr<DatasetHandle>>()->data);
+                      options.validation = &t->validation;
+                    }
                     t->training = std::make_unique<Training>(*t->fresh, t->data, options);
                     return val(t);
                   });
@@ -453,17 +550,19 @@ EMSCRIPTEN_BINDINGS(cofi_core) {
                     return o;
                   });
                 }))
-      .function("recommend", optional_override([](const ModelHandle& h, const std::string& user, int n) {
+      .function("recommend", optional_override([](const ModelHandle& h, const std::string& user, int n, val options) {
                   return guard([&] {
                     const Dataset& d = trained(h, "recommend");
                     const int32_t u = user_index(d, user);
                     val o = val::object();
                     o.set("known", u >= 0);
-                    o.set("items", scored_items(d, u >= 0 ? h.model->recommend(Profile::of_user(d, u), n) : h.model->popular(n)));
+                    // An unknown user is a person with no ratings: the most popular allowed items.
+                    const Profile person = u >= 0 ? Profile::of_user(d, u) : Profile{};
+                    o.set("items", scored_items(d, h.model->recommend(person, n, filter_from(d, options))));
                     return o;
                   });
                 }))
-      .function("recommendFor", optional_override([](const ModelHandle& h, val items, val ratings, int n) {
+      .function("recommendFor", optional_override([](const ModelHandle& h, val items, val ratings, int n, val options) {
                   return guard([&] {
                     const Dataset& d = trained(h, "recommendFor");
                     const int len = items["length"].as<int>();
@@ -482,8 +581,27 @@ EMSCRIPTEN_BINDINGS(cofi_core) {
                       p.ratings.push_back(ratings[k].as<float>());
                     }
                     val o = val::object();
-                    o.set("items", scored_items(d, h.model->recommend(p, n)));
+                    o.set("items", scored_items(d, h.model->recommend(p, n, filter_from(d, options))));
                     o.set("unknownItems", unknown);
+                    return o;
+                  });
+                }))
+      .function("predictMany", optional_override([](const ModelHandle& h, val users, val items) {
+                  return guard([&] {
+                    const Dataset& d = trained(h, "predictMany");
+                    const std::string user_buffer = bytes_of(users), item_buffer = bytes_of(items);
+                    const auto u = split_ids(user_buffer), i = split_ids(item_buffer);
+                    if (u.size() != i.size()) throw std::invalid_argument("predictMany needs as many items as users");
+                    std::vector<float> values(u.size());
+                    std::vector<uint8_t> fallback(u.size());
+                    for (size_t k = 0; k < u.size(); ++k) {
+                      const Prediction p = h.model->predict(d.users().find(u[k]), d.items().find(i[k]));
+                      values[k] = p.value;
+                      fallback[k] = p.fallback ? 1 : 0;
+                    }
+                    val o = val::object();
+                    o.set("values", val::global("Float32Array").new_(val(emscripten::typed_memory_view(values.size(), values.data()))));
+                    o.set("fallback", val::global("Uint8Array").new_(val(emscripten::typed_memory_view(fallback.size(), fallback.data()))));
                     return o;
                   });
                 }))

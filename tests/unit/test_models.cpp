@@ -240,6 +240,42 @@ TEST_CASE("popular ranks items by their number of ratings, ties by lower index",
   CHECK(p.fallback);
 }
 
+TEST_CASE("recommend with a filter: exclude, include, and re-recommending rated items", "[models]") {
+  const auto data = load(kPopular);
+  const auto m = fitted("popular", {}, data);
+  const Profile u3 = Profile::of_user(*data, 2);  // rated p, r, s; unrated q (3 ratings), t (1)
+  cofi::RecommendFilter filter;
+  SECTION("exclude hides items on top of the rated ones") {
+    filter.exclude = {1};
+    CHECK(items_of(m->recommend(u3, 10, filter)) == std::vector<int32_t>{4});
+  }
+  SECTION("include restricts the candidates; rated items stay out") {
+    filter.include = {4, 2};
+    CHECK(items_of(m->recommend(u3, 10, filter)) == std::vector<int32_t>{4});
+  }
+  SECTION("exclude wins over include; out-of-range indices are ignored") {
+    filter.include = {1, 4, 99, -1};
+    filter.exclude = {4, 1234};
+    CHECK(items_of(m->recommend(u3, 10, filter)) == std::vector<int32_t>{1});
+  }
+  SECTION("exclude_rated = false ranks every item, rated ones included") {
+    filter.exclude_rated = false;
+    CHECK(items_of(m->recommend(u3, 10, filter)) == std::vector<int32_t>{0, 1, 2, 3, 4});
+  }
+  SECTION("a person with no ratings gets the most popular allowed items") {
+    filter.include = {2, 3, 4};
+    filter.exclude = {2};
+    CHECK(items_of(m->recommend(Profile{}, 10, filter)) == std::vector<int32_t>{3, 4});
+  }
+  SECTION("a learned model honours the filter too") {
+    const auto svd = fitted("svd", {}, data);
+    const auto all = items_of(svd->recommend(u3, 10));
+    REQUIRE(all.size() == 2);
+    filter.exclude = {all[0]};
+    CHECK(items_of(svd->recommend(u3, 10, filter)) == std::vector<int32_t>{all[1]});
+  }
+}
+
 TEST_CASE("a person with no ratings gets the most popular items", "[models]") {
   const auto data = load(kPopular);
   for (const std::string algo : {"baseline", "knn-basic", "knn-baseline", "global-mean"}) {
