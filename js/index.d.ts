@@ -224,7 +224,7 @@ export class Model extends Disposable {
    * The fitted model as a file's bytes (a copy; format in docs/model-format.md). Load them with
    * `cofi.loadModel`, or with the CLI's `--model FILE`. Throws UsageError when not fitted.
    */
-  save(): Uint8Array;
+  save(): Uint8Array<ArrayBuffer>;
 }
 
 export interface LoadModelOptions {

@@ -77,7 +77,7 @@ export class RemoteModel extends RemoteHandle {
   popular(options?: { n?: number }): Promise<ScoredItem[]>;
   evaluate(test: RemoteRatings): Promise<Accuracy>;
   rank(test: RemoteRatings, options?: { k?: number; threshold?: number }): Promise<RankingMetrics>;
-  save(): Promise<Uint8Array>;
+  save(): Promise<Uint8Array<ArrayBuffer>>;
 }
 
 export class CofiWorker {
