@@ -56,7 +56,8 @@ std::shared_ptr<const Dataset> read_dataset(BinaryReader& in) {
   IdMap items = read_ids(in, "the item list");
   // Each rating takes 8 bytes and each user's count 4 more: check both before reserving.
   const uint64_t n = in.count(8, "the rating list");
-  if (n == 0) in.fail("the training set has no ratings");
+  // Only an imported model (item factors trained elsewhere) has a training set of items alone.
+  if (n == 0 && users.size() > 0) in.fail("the training set has no ratings");
   if (static_cast<uint64_t>(users.size()) > (in.remaining() - n * 8) / 4)
     in.fail("the ratings of " + std::to_string(users.size()) + " users cannot fit in the bytes that remain");
   std::vector<Rating> ratings(static_cast<size_t>(n));

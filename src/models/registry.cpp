@@ -17,6 +17,7 @@
 #include "models/random_normal.h"
 #include "models/slope_one.h"
 #include "models/svd.h"
+#include "models/imported_als.h"
 #include "models/svdpp.h"
 
 namespace cofi {
@@ -48,6 +49,8 @@ std::unique_ptr<Model> create(const std::string& algorithm, const Params& params
   if (algorithm == "bpr") return std::make_unique<Bpr>(params);
   if (algorithm == "bpmf") return std::make_unique<Bpmf>(params);
   if (algorithm == "ease") return std::make_unique<Ease>(params);
+  // Not listed in model_names: it is imported (import_item_factors), never fitted.
+  if (algorithm == "imported-als") return std::make_unique<ImportedAls>(params);
   std::string names;
   for (const auto& n : model_names()) names += (names.empty() ? "" : ", ") + n;
   throw std::invalid_argument("unknown algorithm '" + algorithm + "' (known: " + names + ")");
