@@ -14,9 +14,11 @@
 #include "eval/metrics.h"
 #include "eval/search.h"
 #include "eval/split.h"
+#include "io/factors_reader.h"
 #include "io/items_reader.h"
 #include "io/model_file.h"
 #include "io/ratings_reader.h"
+#include "models/imported_als.h"
 #include "models/model.h"
 #include "util/json.h"
 
@@ -41,6 +43,12 @@ const char* kUsage =
     "                         cross-validation on FILE (use the training part only): --grid for every\n"
     "                         combination, or --random N with KEY=uniform:LO:HI, loguniform:LO:HI,\n"
     "                         int:LO:HI or lists; --folds (3), --measure rmse|mae|precision|ndcg\n"
+    "  import --factors FILE... --save MODEL   serve item factors trained elsewhere: Spark's itemFactors\n"
+    "                         (JSON lines or CSV; one --factors per part file) or, with --npy FILE\n"
+    "                         --ids FILE, implicit's item_factors; --settings FILE (Spark's model\n"
+    "                         metadata, or JSON with rank, regParam, alpha, implicitPrefs) and --set\n"
+    "                         reg=, alpha=, implicit=, convention=spark|implicit; then recommend\n"
+    "                         --model MODEL --rate ITEM=RATING... folds a person in as the trainer would\n"
     "  algorithms                           the algorithm names\n"
     "\n"
     "saved models:\n"
@@ -79,6 +87,7 @@ struct Args {
   std::vector<std::string> sets;               // --set KEY=VALUE, in order
   std::vector<std::string> rates;              // --rate ITEM=RATING, in order
   std::vector<std::string> grids;              // --grid KEY=VALUES, in order
+  std::vector<std::string> factors;            // --factors FILE, in order
   bool json = false;
 
   bool has(const std::string& flag) const { return options.count(flag) != 0; }
@@ -101,7 +110,8 @@ Args parse_args(const std::vector<std::string>& argv) {
       {"--delimiter", true},   {"--user-column", true}, {"--item-column", true}, {"--rating-column", true},
       {"--output", true},      {"--save", true},        {"--model", true},       {"--header", false},     {"--no-header", false},  {"--skip-bad-rows", false},
       {"--json", false},       {"--validation", true},  {"--patience", true},    {"--progress", false},
-      {"--random", true},      {"--measure", true}};
+      {"--random", true},      {"--measure", true},     {"--npy", true},         {"--ids", true},
+      {"--settings", true}};
   Args a;
   if (argv.empty()) throw UsageError("no command given (try cofi --help)");
   a.command = argv[0];
@@ -113,6 +123,11 @@ Args parse_args(const std::vector<std::string>& argv) {
       if (kv.find('=') == std::string::npos || kv.front() == '=')
         throw UsageError(arg + " " + kv + ": expected KEY=VALUE");
       (arg == "--set" ? a.sets : arg == "--rate" ? a.rates : a.grids).push_back(kv);
+      continue;
+    }
+    if (arg == "--factors") {
+      if (k + 1 >= argv.size()) throw UsageError("--factors needs a file");
+      a.factors.push_back(argv[++k]);
       continue;
     }
     if (arg.size() > 1 && arg[0] == '-') {
@@ -425,6 +440,65 @@ class Command {
       std::string best;
       for (const auto& kv : r.candidates[r.best].params) best += " --set " + kv.first + "=" + kv.second;
       *io_.out << "best:" << best << "\n";
+    }
+    return 0;
+  }
+
+  // Item factors from Spark or implicit, saved as an imported-als model (see imported_als.h).
+  int import_factors() const {
+    const std::string path = a_.require("--save");
+    ItemFactors factors;
+    std::string convention = "spark";
+    if (a_.has("--npy")) {
+      if (!a_.factors.empty()) throw UsageError("import takes --factors (Spark) or --npy with --ids (implicit), not both");
+      const std::string npy = a_.get("--npy"), ids = a_.require("--ids");
+      factors = read_npy_item_factors(io_.read_file(npy), npy, io_.read_file(ids), ids);
+      convention = "implicit";
+    } else {
+      if (a_.factors.empty()) throw UsageError("import needs --factors FILE (Spark) or --npy FILE --ids FILE (implicit)");
+      for (const auto& file : a_.factors) append_item_factors(factors, read_spark_item_factors(io_.read_file(file), file), file);
+    }
+    // Settings from the file first, then --set (which wins).
+    Params p;
+    p.set("convention", convention);
+    if (a_.has("--settings")) {
+      const std::string file = a_.get("--settings");
+      const FactorSettings s = read_factor_settings(io_.read_file(file), file);
+      if (s.has_rank && s.rank != factors.rank)
+        throw std::invalid_argument(file + " gives rank " + std::to_string(s.rank) + " but the factors have rank " + std::to_string(factors.rank));
+      // 15 significant digits: "0.05", not std::to_string's "0.050000".
+      auto number = [](double v) {
+        char text[32];
+        std::snprintf(text, sizeof text, "%.15g", v);
+        return std::string(text);
+      };
+      if (s.has_reg) p.set("reg", number(s.reg));
+      if (s.has_alpha) p.set("alpha", number(s.alpha));
+      if (s.has_implicit) p.set("implicit", s.implicit ? "true" : "false");
+    }
+    const Params overrides = params();
+    for (const auto& kv : overrides.values()) p.set(kv.first, kv.second);
+    const std::unique_ptr<Model> m = import_item_factors(std::move(factors), p);
+    const size_t bytes = save(*m);
+    const auto& imported = dynamic_cast<const ImportedAls&>(*m);
+    if (a_.json) {
+      JsonWriter j;
+      j.begin_object();
+      j.key("algo").value(m->algorithm());
+      j.key("params").begin_object();
+      for (const auto& kv : m->params().values()) j.key(kv.first).value(kv.second);
+      j.end_object();
+      j.key("items").value(m->train().num_items());
+      j.key("rank").value(imported.rank());
+      j.key("model_file").value(path);
+      j.key("model_bytes").value(static_cast<int64_t>(bytes));
+      j.end_object();
+      *io_.out << j.str() << "\n";
+    } else {
+      *io_.out << "imported " << m->train().num_items() << " items x " << imported.rank() << " factors (";
+      bool first = true;
+      for (const auto& kv : m->params().values()) *io_.out << (first ? "" : ", ") << kv.first << "=" << kv.second, first = false;
+      *io_.out << "); saved " << path << " (" << bytes << " bytes)\n";
     }
     return 0;
   }
@@ -754,8 +828,8 @@ int run_cli(const std::vector<std::string>& argv, const CliIo& io) {
     }
     const Args args = parse_args(argv);
     const std::string& cmd = args.command;
-    if (args.has("--save") && cmd != "fit" && cmd != "evaluate")
-      throw UsageError("--save works with fit and evaluate --train/--test, not " + cmd);
+    if (args.has("--save") && cmd != "fit" && cmd != "evaluate" && cmd != "import")
+      throw UsageError("--save works with fit, import and evaluate --train/--test, not " + cmd);
     if (args.has("--model") && cmd != "recommend" && cmd != "similar" && cmd != "predict" && cmd != "rank" &&
         cmd != "evaluate")
       throw UsageError("--model works with recommend, similar, predict, rank and evaluate, not " + cmd);
@@ -768,6 +842,7 @@ int run_cli(const std::vector<std::string>& argv, const CliIo& io) {
     if (args.command == "similar") return c.similar();
     if (args.command == "predict") return c.predict();
     if (args.command == "search") return c.search();
+    if (args.command == "import") return c.import_factors();
     if (args.command == "algorithms") {
       for (const auto& n : model_names()) *io.out << n << "\n";
       return 0;

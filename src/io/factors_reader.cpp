@@ -149,6 +149,20 @@ ItemFactors read_spark_item_factors(std::string_view bytes, const std::string& s
   return table.finish();
 }
 
+void append_item_factors(ItemFactors& into, ItemFactors part, const std::string& source) {
+  if (into.ids.empty()) {
+    into = std::move(part);
+    return;
+  }
+  if (part.rank != into.rank)
+    throw ParseError(source, 0, 0, "its factors have rank " + std::to_string(part.rank) + "; the first part's have rank " + std::to_string(into.rank));
+  std::unordered_set<std::string> seen(into.ids.begin(), into.ids.end());
+  for (const auto& id : part.ids)
+    if (seen.count(id)) throw ParseError(source, 0, 0, "item " + text::quoted(id, 40) + " also appears in an earlier part");
+  into.ids.insert(into.ids.end(), std::make_move_iterator(part.ids.begin()), std::make_move_iterator(part.ids.end()));
+  into.values.insert(into.values.end(), part.values.begin(), part.values.end());
+}
+
 namespace {
 
 // The header dictionary of a .npy file: {'descr': '<f4', 'fortran_order': False, 'shape': (9, 4), }

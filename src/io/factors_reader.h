@@ -24,6 +24,10 @@ struct ItemFactors {
 // Every row must have the same number of factors; ids must be distinct. Errors name the line.
 ItemFactors read_spark_item_factors(std::string_view bytes, const std::string& source);
 
+// Adds `part` (read from `source`) to `into`: Spark writes one part file per partition. The rank
+// must match and no id may repeat across parts.
+void append_item_factors(ItemFactors& into, ItemFactors part, const std::string& source);
+
 // A float32 or float64 .npy matrix (items x factors, C or Fortran order) and the item ids, one per
 // line in row order (`implicit`'s model.item_factors with the id list the program kept).
 ItemFactors read_npy_item_factors(std::string_view npy, const std::string& npy_source, std::string_view ids,

@@ -6,6 +6,10 @@
 #include <Eigen/Dense>
 #include <cstring>
 #include <filesystem>
+#include <map>
+#include <sstream>
+
+#include "cli/cli.h"
 #include <fstream>
 #include <sstream>
 
@@ -266,4 +270,39 @@ TEST_CASE("an imported model saves, loads and recommends the same; fitting it is
   const auto ratings = std::make_shared<const cofi::Dataset>(cofi::read_ratings("u,i,r\n1,a,4\n", "r.csv").data);
   CHECK(error_of([&] { fresh->fit(ratings); }) ==
         "imported-als is trained elsewhere (Spark, implicit): import its item factors instead of fitting it");
+}
+
+TEST_CASE("cofi import: Spark parts and settings, then recommend --model --rate folds a person in", "[import][cli]") {
+  std::map<std::string, std::string> files = {
+      {"p0.json", "{\"id\":1,\"features\":[1,0]}\n{\"id\":2,\"features\":[0,1]}\n"},
+      {"p1.json", "{\"id\":3,\"features\":[0.9,0.1]}\n{\"id\":4,\"features\":[0.1,0.9]}\n"},
+      {"settings.json", "{\"rank\":2,\"regParam\":0.1,\"implicitPrefs\":false}"},
+      {"bad-rank.json", "{\"rank\":5}"}};
+  auto run = [&](const std::vector<std::string>& args, std::string* out_text = nullptr) {
+    std::ostringstream out, err;
+    cofi::CliIo io;
+    io.read_file = [&](const std::string& path) {
+      auto found = files.find(path);
+      if (found == files.end()) throw std::runtime_error("cannot read " + path + ": No such file or directory");
+      return found->second;
+    };
+    io.write_file = [&](const std::string& path, const std::string& bytes) { files[path] = bytes; };
+    io.out = &out;
+    io.err = &err;
+    const int status = cofi::run_cli(args, io);
+    if (out_text) *out_text = out.str() + err.str();
+    return status;
+  };
+  std::string text;
+  REQUIRE(run({"import", "--factors", "p0.json", "--factors", "p1.json", "--settings", "settings.json", "--save", "m.cofi"}, &text) == 0);
+  CHECK(text.rfind("imported 4 items x 2 factors (convention=spark, implicit=false, reg=0.1); saved m.cofi (", 0) == 0);
+  // Someone who loved item 1 gets item 3 (its near twin) first.
+  REQUIRE(run({"recommend", "--model", "m.cofi", "--rate", "1=5", "-n", "2"}, &text) == 0);
+  CHECK(text.rfind("1\t3\t", 0) == 0);
+  CHECK(run({"import", "--factors", "p0.json", "--settings", "bad-rank.json", "--save", "x.cofi"}, &text) == 2);
+  CHECK(text == "cofi: error: bad-rank.json gives rank 5 but the factors have rank 2\n");
+  CHECK(run({"import", "--save", "x.cofi"}, &text) == 2);
+  CHECK(text == "cofi: error: import needs --factors FILE (Spark) or --npy FILE --ids FILE (implicit)\n");
+  CHECK(run({"import", "--factors", "p0.json", "--factors", "p0.json", "--save", "x.cofi"}, &text) == 2);
+  CHECK(text == "cofi: error: p0.json: item \"1\" also appears in an earlier part\n");
 }
