@@ -60,7 +60,9 @@ export type Algorithm =
   | 'random' | 'global-mean' | 'baseline' | 'popular'
   | 'knn-basic' | 'knn-means' | 'knn-zscore' | 'knn-baseline'
   | 'svd' | 'svdpp' | 'nmf' | 'slope-one' | 'co-clustering' | 'blend'
-  | 'als' | 'ials' | 'bpr' | 'ease' | 'bpmf';
+  | 'als' | 'ials' | 'bpr' | 'ease' | 'bpmf'
+  /** Item factors trained elsewhere (Cofi.importFactors); never created or fitted directly. */
+  | 'imported-als';
 
 /** Algorithm parameters by their core names, e.g. { k: 40, user_based: false, similarity: 'pearson_baseline' }. */
 export type Params = Record<string, number | string | boolean>;
@@ -245,6 +247,30 @@ export interface Cofi {
    */
   loadModel(input: Uint8Array | ArrayBuffer | ArrayBufferView | Blob, options?: LoadModelOptions): Promise<Model>;
   crossValidate(ratings: Ratings, algorithm: Algorithm, params?: Params, options?: CrossValidateOptions): Promise<CrossValidation>;
+  /** A model from item factors trained by Spark or implicit (see ImportFactorsSources). */
+  importFactors(sources: ImportFactorsSources): Promise<Model>;
+}
+
+/** Settings of the training run: Spark's model metadata, or these keys. */
+export interface FactorSettingsObject {
+  rank?: number;
+  regParam?: number;
+  regularization?: number;
+  alpha?: number;
+  implicitPrefs?: boolean;
+}
+
+export interface ImportFactorsSources {
+  /** Spark's itemFactors as JSON lines or CSV: one input, or one per part file. */
+  itemFactors?: Input | Input[];
+  /** implicit's model.item_factors saved with numpy.save (float32/float64). */
+  npy?: Uint8Array | ArrayBuffer | ArrayBufferView | Blob;
+  /** The item ids for `npy`, one per line in row order. */
+  ids?: Input;
+  /** Spark's metadata/part-00000, or a JSON text or object of settings. */
+  settings?: Input | FactorSettingsObject;
+  /** Overrides: reg, alpha, implicit (boolean), convention ('spark' | 'implicit'). */
+  params?: Params;
 }
 
 export interface RatingArrays {

@@ -392,6 +392,39 @@ class Cofi {
     const name = source ?? (typeof File !== 'undefined' && input instanceof File ? input.name : 'model');
     return new Model(unwrap(this.#core.loadModel(bytes, String(name))), this.#core);
   }
+  /**
+   * A model from item factors trained elsewhere, served with the trainer's own fold-in
+   * (algorithm 'imported-als'; docs/spark.md):
+   *   Spark:    { itemFactors: file | text | bytes | [part, ...], settings?: metadata | { rank, regParam, alpha, implicitPrefs } }
+   *   implicit: { npy: bytes | Blob, ids: text | bytes | Blob, settings?: { regularization, alpha } }
+   * `params` ({ reg, alpha, implicit }) override the settings. Recommend for a visitor with
+   * recommendFor(theirRatings).
+   */
+  async importFactors({ itemFactors, npy, ids, settings, params = {} } = {}) {
+    const named = async (input, fallback) => ({
+      bytes: await toInput(input),
+      source: typeof File !== 'undefined' && input instanceof File ? input.name : fallback,
+    });
+    let parts = [], npyPart = null, idsPart = null;
+    if (npy !== undefined) {
+      if (itemFactors !== undefined) throw new UsageError('importFactors takes itemFactors (Spark) or npy with ids (implicit), not both');
+      if (ids === undefined) throw new UsageError('importFactors: npy needs ids (the item ids, one per line in row order)');
+      npyPart = { bytes: await toModelBytes(npy), source: typeof File !== 'undefined' && npy instanceof File ? npy.name : 'item_factors.npy' };
+      idsPart = await named(ids, 'ids');
+    } else {
+      if (itemFactors === undefined) throw new UsageError('importFactors needs itemFactors (Spark) or npy and ids (implicit)');
+      const list = Array.isArray(itemFactors) ? itemFactors : [itemFactors];
+      parts = await Promise.all(list.map((part, k) => named(part, list.length > 1 ? `itemFactors part ${k + 1}` : 'itemFactors')));
+    }
+    let settingsPart = null;
+    if (settings !== undefined && settings !== null) {
+      const isPlainObject = typeof settings === 'object' && !ArrayBuffer.isView(settings) && !(settings instanceof ArrayBuffer) &&
+        !(typeof Blob !== 'undefined' && settings instanceof Blob);
+      settingsPart = isPlainObject ? { bytes: JSON.stringify(settings), source: 'settings' } : await named(settings, 'settings');
+    }
+    if (params === null || typeof params !== 'object' || Array.isArray(params)) throw new UsageError(`importFactors: params must be an object, got ${describe(params)}`);
+    return new Model(unwrap(this.#core.importFactors(parts, npyPart, idsPart, settingsPart, params)), this.#core);
+  }
   /** A new, unfitted model. Parameters use the core's names, e.g. { k: 40, user_based: false }. */
   createModel(algorithm, params = {}) {
     if (typeof algorithm !== 'string') throw new UsageError(`createModel expects an algorithm name, got ${describe(algorithm)}`);

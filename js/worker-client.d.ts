@@ -2,7 +2,7 @@
 // main API's names, with every call answered by a Web Worker through a Promise.
 import type {
   Accuracy, Algorithm, BulkPredictions, CrossValidateOptions, CrossValidation, EpochReport, Input,
-  ItemsReadOptions, LoadModelOptions, Params, Prediction, RankingMetrics, RatingArrays, ReadOptions,
+  ImportFactorsSources, ItemsReadOptions, LoadModelOptions, Params, Prediction, RankingMetrics, RatingArrays, ReadOptions,
   ReadReport, RecommendOptions, ScoredItem, Summary,
 } from './index.js';
 
@@ -89,6 +89,7 @@ export class CofiWorker {
   createModel(algorithm: Algorithm, params?: Params): Promise<RemoteModel>;
   loadModel(input: Uint8Array | ArrayBuffer | ArrayBufferView | Blob, options?: LoadModelOptions): Promise<RemoteModel>;
   crossValidate(ratings: RemoteRatings, algorithm: Algorithm, params?: Params, options?: CrossValidateOptions): Promise<CrossValidation>;
+  importFactors(sources: ImportFactorsSources): Promise<RemoteModel>;
   /** Stops the worker: pending and later calls reject with a UsageError. */
   terminate(): void;
 }

@@ -244,6 +244,7 @@ export class CofiWorker {
   async ratingsFromArrays(arrays, options) { return wrap(this.#connection, await this.#call('ratingsFromArrays', [arrays, options])); }
   async createModel(algorithm, params) { return wrap(this.#connection, await this.#call('createModel', [algorithm, params])); }
   async loadModel(input, options) { return wrap(this.#connection, await this.#call('loadModel', [input, options])); }
+  async importFactors(sources) { return wrap(this.#connection, await this.#call('importFactors', [sources])); }
   async crossValidate(ratings, algorithm, params, options) {
     return this.#call('crossValidate', [refOf(this, ratings, RemoteRatings, 'crossValidate'), algorithm, params, options]);
   }

@@ -10,7 +10,8 @@ import { recordFromError } from './errors.js';
 
 // What a client may call, per kind of object (anything else is refused by name).
 const METHODS = {
-  cofi: ['algorithms', 'readRatings', 'readItems', 'ratingsFromArrays', 'createModel', 'loadModel', 'crossValidate'],
+  cofi: ['algorithms', 'readRatings', 'readItems', 'ratingsFromArrays', 'createModel', 'loadModel', 'crossValidate',
+    'importFactors'],
   ratings: ['summary', 'userId', 'itemId', 'userIds', 'itemIds', 'hasUser', 'hasItem', 'userRatings', 'itemCount', 'split'],
   items: ['title', 'titles', 'fields', 'ids'],
   model: ['explain', 'predict', 'predictMany', 'recommend', 'recommendFor', 'similarItems', 'popular', 'evaluate', 'rank',

@@ -1,6 +1,5 @@
 #include "models/imported_als.h"
 
-#include <Eigen/Dense>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -35,41 +34,85 @@ Prediction ImportedAls::do_predict(int32_t, int32_t) const {
   return p;
 }
 
+namespace {
+
+// Solves a x = b in place for symmetric positive definite a (n x n, row-major; only the lower
+// triangle is read) by Cholesky. Plain loops rather than Eigen: one small solve per request, and
+// a page downloads every template instantiation.
+bool cholesky_solve(std::vector<double>& a, std::vector<double>& b, int n) {
+  for (int j = 0; j < n; ++j) {
+    double d = a[static_cast<size_t>(j * n + j)];
+    for (int k = 0; k < j; ++k) d -= a[static_cast<size_t>(j * n + k)] * a[static_cast<size_t>(j * n + k)];
+    if (!(d > 0.0)) return false;
+    d = std::sqrt(d);
+    a[static_cast<size_t>(j * n + j)] = d;
+    for (int i = j + 1; i < n; ++i) {
+      double s = a[static_cast<size_t>(i * n + j)];
+      for (int k = 0; k < j; ++k) s -= a[static_cast<size_t>(i * n + k)] * a[static_cast<size_t>(j * n + k)];
+      a[static_cast<size_t>(i * n + j)] = s / d;
+    }
+  }
+  for (int i = 0; i < n; ++i) {  // L z = b
+    double s = b[static_cast<size_t>(i)];
+    for (int k = 0; k < i; ++k) s -= a[static_cast<size_t>(i * n + k)] * b[static_cast<size_t>(k)];
+    b[static_cast<size_t>(i)] = s / a[static_cast<size_t>(i * n + i)];
+  }
+  for (int i = n - 1; i >= 0; --i) {  // L^T x = z
+    double s = b[static_cast<size_t>(i)];
+    for (int k = i + 1; k < n; ++k) s -= a[static_cast<size_t>(k * n + i)] * b[static_cast<size_t>(k)];
+    b[static_cast<size_t>(i)] = s / a[static_cast<size_t>(i * n + i)];
+  }
+  return true;
+}
+
+// a += w y y^T (lower triangle), y of length n in float.
+void add_outer(std::vector<double>& a, const float* y, double w, int n) {
+  for (int i = 0; i < n; ++i) {
+    const double wy = w * y[i];
+    for (int j = 0; j <= i; ++j) a[static_cast<size_t>(i * n + j)] += wy * y[j];
+  }
+}
+
+}  // namespace
+
 std::vector<double> ImportedAls::fold_in(const Profile& person) const {
-  const Eigen::Index k = rank_;
-  Eigen::MatrixXd a = Eigen::MatrixXd::Zero(k, k);
-  Eigen::VectorXd b = Eigen::VectorXd::Zero(k);
+  const int k = rank_;
+  std::vector<double> a = implicit_ ? gram_ : std::vector<double>(static_cast<size_t>(k) * static_cast<size_t>(k), 0.0);
+  std::vector<double> b(static_cast<size_t>(k), 0.0);
   double weight_count = 0.0;  // Spark's numExplicits: all ratings (explicit) or positive ones (implicit)
-  if (implicit_) a = Eigen::Map<const Eigen::MatrixXd>(gram_.data(), k, k);
+  bool any_target = false;
   for (size_t r = 0; r < person.items.size(); ++r) {
     const float* y = item_factors_.data() + static_cast<size_t>(person.items[r]) * static_cast<size_t>(k);
-    const Eigen::VectorXd yv = Eigen::Map<const Eigen::VectorXf>(y, k).cast<double>();
     const double rating = person.ratings[r];
+    double target = 0.0;  // the coefficient of y in b
     if (!implicit_) {
-      a.selfadjointView<Eigen::Lower>().rankUpdate(yv);
-      b += rating * yv;
+      add_outer(a, y, 1.0, k);
+      target = rating;
       weight_count += 1.0;
     } else if (spark_) {
       const double c1 = alpha_ * std::fabs(rating);
-      a.selfadjointView<Eigen::Lower>().rankUpdate(yv, c1);
+      add_outer(a, y, c1, k);
       if (rating > 0) {
-        b += (1.0 + c1) * yv;
+        target = 1.0 + c1;
         weight_count += 1.0;
       }
     } else {
       const double confidence = alpha_ * rating;
-      a.selfadjointView<Eigen::Lower>().rankUpdate(yv, std::fabs(confidence) - 1.0);
-      if (confidence > 0) b += confidence * yv;
+      add_outer(a, y, std::fabs(confidence) - 1.0, k);
+      if (confidence > 0) target = confidence;
+    }
+    if (target != 0.0) {
+      any_target = true;
+      for (int f = 0; f < k; ++f) b[static_cast<size_t>(f)] += target * y[f];
     }
   }
   // Spark weighs lambda by the number of (positive) ratings; implicit adds it once.
   const double lambda = spark_ ? reg_ * weight_count : reg_;
-  a.diagonal().array() += lambda;
-  std::vector<double> x(static_cast<size_t>(k), 0.0);
-  if (person.items.empty() || b.isZero(0.0)) return x;
-  const Eigen::VectorXd solution = a.selfadjointView<Eigen::Lower>().ldlt().solve(b);
-  for (Eigen::Index f = 0; f < k; ++f) x[static_cast<size_t>(f)] = solution(f);
-  return x;
+  for (int f = 0; f < k; ++f) a[static_cast<size_t>(f * k + f)] += lambda;
+  if (!any_target) return std::vector<double>(static_cast<size_t>(k), 0.0);
+  if (!cholesky_solve(a, b, k))
+    throw std::invalid_argument("the fold-in system is singular: give reg > 0 (Spark's regParam, implicit's regularization)");
+  return b;
 }
 
 void ImportedAls::do_score(const Profile& person, std::vector<float>& scores) const {
@@ -105,14 +148,10 @@ void ImportedAls::read_state(const Dataset& train, BinaryReader& in) {
     in.fail("imported-als factors do not match the items and the rank");
   rank_ = rank;
   item_factors_ = std::move(factors);
-  // Y^T Y once, for every implicit fold-in.
-  const Eigen::Index k = rank_;
-  Eigen::MatrixXd gram = Eigen::MatrixXd::Zero(k, k);
-  const Eigen::Map<const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>> y(
-      item_factors_.data(), train.num_items(), k);
-  gram.selfadjointView<Eigen::Lower>().rankUpdate(y.transpose().cast<double>());
-  gram.triangularView<Eigen::StrictlyUpper>() = gram.transpose();
-  gram_.assign(gram.data(), gram.data() + k * k);
+  // Y^T Y once (lower triangle), for every implicit fold-in.
+  gram_.assign(static_cast<size_t>(rank_) * static_cast<size_t>(rank_), 0.0);
+  for (int32_t i = 0; i < train.num_items(); ++i)
+    add_outer(gram_, item_factors_.data() + static_cast<size_t>(i) * static_cast<size_t>(rank_), 1.0, rank_);
 }
 
 std::unique_ptr<Model> import_item_factors(ItemFactors factors, const Params& params) {

@@ -15,9 +15,11 @@
 #include "data/from_arrays.h"
 #include "eval/metrics.h"
 #include "eval/split.h"
+#include "io/factors_reader.h"
 #include "io/items_reader.h"
 #include "io/model_file.h"
 #include "io/ratings_reader.h"
+#include "models/imported_als.h"
 #include "models/model.h"
 
 using emscripten::val;
@@ -36,10 +38,12 @@ val error_record(const char* name, const std::string& message, int64_t line = 0,
   return e;
 }
 
-template <typename F>
-val guard(F&& body) {
+// The error record of the exception being handled. One function holds the catch chain, so that
+// each guard() instantiation below carries a single catch clause (every clause is code the page
+// downloads, once per bound function).
+val current_error_record() {
   try {
-    return body();
+    throw;
   } catch (const ParseError& e) {
     return error_record("ParseError", e.what(), e.line(), e.column(), e.source());
   } catch (const std::out_of_range& e) {
@@ -52,6 +56,17 @@ val guard(F&& body) {
     return error_record("MemoryError", "out of memory: the data or model does not fit in WebAssembly memory");
   } catch (const std::exception& e) {
     return error_record("Error", e.what());
+  } catch (...) {
+    return error_record("Error", "unknown error");
+  }
+}
+
+template <typename F>
+val guard(F&& body) {
+  try {
+    return body();
+  } catch (...) {
+    return current_error_record();
   }
 }
 
@@ -294,6 +309,43 @@ val load_model_js(val input, const std::string& source) {
   });
 }
 
+// Item factors trained elsewhere (see imported_als.h): `parts` is an array of {bytes, source}
+// (Spark part files), or `npy` and `ids` are ({bytes, source}) for implicit's export; `settings`
+// ({bytes, source} or null) is Spark's metadata or a JSON object of settings; `params` override.
+val import_factors_js(val parts, val npy, val ids, val settings, val params) {
+  return guard([&] {
+    ItemFactors factors;
+    Params p;
+    if (!npy.isNull() && !npy.isUndefined()) {
+      factors = read_npy_item_factors(bytes_of(npy["bytes"]), npy["source"].as<std::string>(), bytes_of(ids["bytes"]),
+                                      ids["source"].as<std::string>());
+      p.set("convention", "implicit");
+    } else {
+      const int n = parts["length"].as<int>();
+      for (int k = 0; k < n; ++k) {
+        const std::string source = parts[k]["source"].as<std::string>();
+        append_item_factors(factors, read_spark_item_factors(bytes_of(parts[k]["bytes"]), source), source);
+      }
+      p.set("convention", "spark");
+    }
+    if (!settings.isNull() && !settings.isUndefined()) {
+      const std::string source = settings["source"].as<std::string>();
+      const FactorSettings s = read_factor_settings(bytes_of(settings["bytes"]), source);
+      if (s.has_rank && s.rank != factors.rank)
+        throw std::invalid_argument(source + " gives rank " + std::to_string(s.rank) + " but the factors have rank " +
+                                    std::to_string(factors.rank));
+      if (s.has_reg) p.set("reg", val(s.reg).call<std::string>("toString"));
+      if (s.has_alpha) p.set("alpha", val(s.alpha).call<std::string>("toString"));
+      if (s.has_implicit) p.set("implicit", s.implicit ? "true" : "false");
+    }
+    const Params overrides = params_from(params);
+    for (const auto& kv : overrides.values()) p.set(kv.first, kv.second);
+    auto h = std::make_shared<ModelHandle>();
+    h->model = import_item_factors(std::move(factors), p);
+    return val(h);
+  });
+}
+
 val algorithms_js() {
   val out = val::array();
   for (const auto& n : model_names()) out.call<void>("push", n);
@@ -367,6 +419,7 @@ EMSCRIPTEN_BINDINGS(cofi_core) {
   function("createModel", &create_model_js);
   function("loadModel", &load_model_js);
   function("algorithms", &algorithms_js);
+  function("importFactors", &import_factors_js);
   function("crossValidate", &cross_validate_js);
 
   class_<DatasetHandle>("Dataset")
