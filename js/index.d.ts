@@ -191,6 +191,16 @@ export interface LoadModelOptions {
   source?: string;
 }
 
+/** WebAssembly memory figures, in bytes (cofi.memory()). */
+export interface MemoryStats {
+  /** Held by malloc for live objects; returns to its level once they are disposed. */
+  usedBytes: number;
+  /** The module's memory now (it grows, never shrinks). */
+  heapBytes: number;
+  /** The most it may grow to (4 GB): larger data sets and models are refused with a MemoryError. */
+  maxBytes: number;
+}
+
 export interface Cofi {
   algorithms(): Algorithm[];
   readRatings(input: Input, options?: ReadOptions): Promise<Ratings>;
@@ -207,6 +217,7 @@ export interface Cofi {
     params?: Params,
     options?: { folds?: number; seed?: number },
   ): Promise<{ folds: FoldResult[]; rmse: number; mae: number; fitSeconds: number; predictSeconds: number }>;
+  memory(): MemoryStats;
 }
 
 export interface LoadOptions {

@@ -323,6 +323,11 @@ class Cofi {
     if (typeof algorithm !== 'string') throw new UsageError(`createModel expects an algorithm name, got ${describe(algorithm)}`);
     return new Model(unwrap(this.#core.createModel(algorithm, params)));
   }
+  /**
+   * The WebAssembly memory: { usedBytes } malloc holds for live objects (back to where it was once
+   * they are disposed), { heapBytes } the module's memory now, { maxBytes } the most it may grow to.
+   */
+  memory() { return this.#core.memoryStats(); }
   /** K-fold cross-validation: per-fold { rmse, mae, fitSeconds, predictSeconds, ... } and their means. */
   async crossValidate(ratings, algorithm, params = {}, { folds = 5, seed = 0 } = {}) {
     if (!(ratings instanceof Ratings)) throw new UsageError(`crossValidate expects a Ratings object, got ${describe(ratings)}`);
