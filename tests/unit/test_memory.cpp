@@ -103,7 +103,7 @@ TEST_CASE("a small file is checked with its exact counts before the data set is 
   }
 }
 
-TEST_CASE("a model too large for the ceiling is refused before fitting; the fitted model is kept", "[memory]") {
+TEST_CASE("a model too large for the ceiling is refused before fitting, the fitted model is kept", "[memory]") {
   const auto data = test::load("user,item,rating\n1,a,4\n1,b,2\n2,a,5\n2,c,1\n3,b,4\n3,c,3\n");
   Params params;
   params.set("factors", "4096");
