@@ -234,6 +234,16 @@ export interface LoadModelOptions {
   source?: string;
 }
 
+/** WebAssembly memory figures, in bytes (cofi.memory()). */
+export interface MemoryStats {
+  /** Held by malloc for live objects; returns to its level once they are disposed. */
+  usedBytes: number;
+  /** The module's memory now (it grows, never shrinks). */
+  heapBytes: number;
+  /** The most it may grow to (4 GB): larger data sets and models are refused with a MemoryError. */
+  maxBytes: number;
+}
+
 export interface Cofi {
   algorithms(): Algorithm[];
   readRatings(input: Input, options?: ReadOptions): Promise<Ratings>;
@@ -249,6 +259,8 @@ export interface Cofi {
   crossValidate(ratings: Ratings, algorithm: Algorithm, params?: Params, options?: CrossValidateOptions): Promise<CrossValidation>;
   /** A model from item factors trained by Spark or implicit (see ImportFactorsSources). */
   importFactors(sources: ImportFactorsSources): Promise<Model>;
+  /** WebAssembly heap figures (see MemoryStats). */
+  memory(): MemoryStats;
 }
 
 /** Settings of the training run: Spark's model metadata, or these keys. */

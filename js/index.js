@@ -432,6 +432,11 @@ class Cofi {
     return new Model(unwrap(this.#core.createModel(algorithm, params)), this.#core);
   }
   /**
+   * The WebAssembly memory: { usedBytes } malloc holds for live objects (back to where it was once
+   * they are disposed), { heapBytes } the module's memory now, { maxBytes } the most it may grow to.
+   */
+  memory() { return this.#core.memoryStats(); }
+  /**
    * K-fold cross-validation: per-fold { rmse, mae, fitSeconds, predictSeconds, ... } and their
    * means. With `k`, every fold also gets precision, recall, NDCG and hit rate at k (relevant:
    * test rating >= threshold).

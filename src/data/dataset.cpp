@@ -4,6 +4,8 @@
 #include <limits>
 #include <stdexcept>
 
+#include "util/memory.h"
+
 namespace cofi {
 
 namespace {
@@ -28,6 +30,9 @@ void fill_rows(int32_t rows, const std::vector<Rating>& ratings, bool by_user, s
 
 Dataset::Dataset(IdMap users, IdMap items, const std::vector<Rating>& ratings, bool implicit)
     : users_(std::move(users)), items_(std::move(items)), implicit_(implicit) {
+  if (ratings.size() > kMaxRatings)
+    throw std::length_error(std::to_string(ratings.size()) + " ratings: a data set holds at most " +
+                            std::to_string(kMaxRatings));
   const int32_t nu = users_.size();
   const int32_t ni = items_.size();
   for (const auto& r : ratings) {
@@ -117,6 +122,13 @@ double Dataset::bytes_per_rating() const {
 
 size_t Dataset::memory_bytes() const {
   return by_user_.memory_bytes() + by_item_.memory_bytes() + users_.memory_bytes() + items_.memory_bytes();
+}
+
+uint64_t dataset_build_bytes(uint64_t ratings, uint64_t users, uint64_t items) {
+  // Per rating: CSR index + value (8), the de-duplicated copy (12), CSC index + value (8).
+  // Per user or item: two offset arrays and a cursor or seen slot (24), and its id's entries in
+  // the id table (the string and its hash-map node, about 96 for short ids).
+  return add_saturating(mul_saturating(ratings, 28), mul_saturating(add_saturating(users, items), 120));
 }
 
 Dataset subset(const Dataset& full, const std::vector<Rating>& ratings) {

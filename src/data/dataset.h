@@ -55,6 +55,7 @@ class Dataset {
   Dataset() = default;
   // Builds the sparse stores from ratings in file order. Where a (user, item) pair occurs more
   // than once the last value wins (at the first one's position) and duplicates() counts the extras.
+  // Throws std::length_error for more than kMaxRatings ratings.
   Dataset(IdMap users, IdMap items, const std::vector<Rating>& ratings, bool implicit);
 
   const IdMap& users() const { return users_; }
@@ -95,6 +96,14 @@ class Dataset {
   float rating_min_ = 0.0f;
   float rating_max_ = 0.0f;
 };
+
+// The most ratings a Dataset holds: rows and counts are 32-bit in the models' loops.
+constexpr uint64_t kMaxRatings = 2147483647;  // 2^31 - 1
+
+// Bytes that building a Dataset of this size allocates (both sparse stores, the de-duplication's
+// copy of the ratings, per-row arrays and the id tables), beyond the ratings list it is built
+// from (sizeof(Rating) = 12 bytes a rating). An estimate for refusing data that cannot fit.
+uint64_t dataset_build_bytes(uint64_t ratings, uint64_t users, uint64_t items);
 
 // Builds a Dataset from ratings given in dense indices over existing id maps (used by splits).
 Dataset subset(const Dataset& full, const std::vector<Rating>& ratings);

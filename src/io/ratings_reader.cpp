@@ -5,10 +5,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 #include <utility>
 
 #include "io/csv.h"
 #include "io/text.h"
+#include "util/memory.h"
 
 namespace cofi {
 
@@ -187,59 +189,72 @@ ReadResult read_ratings(std::string_view bytes, const std::string& source, const
   std::string last_user;  // consecutive rows often share a user (files sorted by user)
   int32_t last_user_index = -1;
   const size_t start = tokenizer.consumed();
-  do {
-    const std::vector<std::string_view>& fields = row.fields;
-    if (fields.size() < needed) {
-      bad(row.line, 0, "expected at least " + std::to_string(needed) + " fields, found " + std::to_string(fields.size()));
-      continue;
-    }
-    const std::string_view user = fields[user_column];
-    if (user.empty()) {
-      bad(row.line, user_column + 1, "empty user id");
-      continue;
-    }
-    const std::string_view item = fields[item_column];
-    if (item.empty()) {
-      bad(row.line, item_column + 1, "empty item id");
-      continue;
-    }
-    float value = 1.0f;
-    if (!implicit) {
-      const std::string_view field = fields[rating_column];
-      double parsed = 0.0;
-      const text::Number status = text::parse_number(field, parsed);
-      if (status == text::Number::not_a_number) {
-        bad(row.line, rating_column + 1, "rating " + text::quoted(field) + " is not a number");
+  try {
+    do {
+      const std::vector<std::string_view>& fields = row.fields;
+      if (fields.size() < needed) {
+        bad(row.line, 0, "expected at least " + std::to_string(needed) + " fields, found " + std::to_string(fields.size()));
         continue;
       }
-      value = static_cast<float>(parsed);
-      if (status == text::Number::not_finite || !std::isfinite(value)) {
-        bad(row.line, rating_column + 1, "rating " + text::quoted(field) + " is not a finite number");
+      const std::string_view user = fields[user_column];
+      if (user.empty()) {
+        bad(row.line, user_column + 1, "empty user id");
         continue;
       }
-    }
-    int32_t user_index = last_user_index;
-    if (user_index < 0 || user != last_user) {
-      user_index = users.intern(user);
-      last_user.assign(user.data(), user.size());
-      last_user_index = user_index;
-    }
-    const int32_t item_index = items.intern(item);
-    ratings.push_back({user_index, item_index, value});
-    if (ratings.size() == 1024) {
-      // Reserve for the rest of the text at the bytes per row seen since the first (plus 5%).
-      const size_t used = tokenizer.consumed() - start;
-      if (used > 0) {
-        const double per_row = static_cast<double>(used) / 1023.0;
-        const double remaining = static_cast<double>(body.size() - tokenizer.consumed()) / per_row;
-        ratings.reserve(1024 + static_cast<size_t>(remaining * 1.05));
+      const std::string_view item = fields[item_column];
+      if (item.empty()) {
+        bad(row.line, item_column + 1, "empty item id");
+        continue;
       }
-    }
-  } while (tokenizer.next(row));
+      float value = 1.0f;
+      if (!implicit) {
+        const std::string_view field = fields[rating_column];
+        double parsed = 0.0;
+        const text::Number status = text::parse_number(field, parsed);
+        if (status == text::Number::not_a_number) {
+          bad(row.line, rating_column + 1, "rating " + text::quoted(field) + " is not a number");
+          continue;
+        }
+        value = static_cast<float>(parsed);
+        if (status == text::Number::not_finite || !std::isfinite(value)) {
+          bad(row.line, rating_column + 1, "rating " + text::quoted(field) + " is not a finite number");
+          continue;
+        }
+      }
+      int32_t user_index = last_user_index;
+      if (user_index < 0 || user != last_user) {
+        user_index = users.intern(user);
+        last_user.assign(user.data(), user.size());
+        last_user_index = user_index;
+      }
+      const int32_t item_index = items.intern(item);
+      if (ratings.size() == kMaxRatings)
+        throw ParseError(source, row.line, 0, "more than " + std::to_string(kMaxRatings) + " ratings, the most a data set holds");
+      ratings.push_back({user_index, item_index, value});
+      if (ratings.size() == 1024) {
+        // Reserve for the rest of the text at the bytes per row seen since the first (plus 5%),
+        // after checking that the ratings and the data set built from them fit in memory.
+        const size_t used = tokenizer.consumed() - start;
+        if (used > 0) {
+          const double per_row = static_cast<double>(used) / 1023.0;
+          const double remaining = static_cast<double>(body.size() - tokenizer.consumed()) / per_row;
+          const auto expected = static_cast<uint64_t>(1024 + remaining * 1.05);
+          require_memory(add_saturating(mul_saturating(expected, sizeof(Rating)),
+                                        dataset_build_bytes(expected, users.keys().size(), items.keys().size())),
+                         source, "about " + std::to_string(expected) + " ratings");
+          ratings.reserve(static_cast<size_t>(std::min<uint64_t>(expected, kMaxRatings)));
+        }
+      }
+    } while (tokenizer.next(row));
+  } catch (const text::TooManyIds& e) {
+    throw ParseError(source, row.line, 0, e.what());
+  }
 
   if (ratings.empty())
     throw ParseError(source, 0, 0, "no valid ratings (" + std::to_string(report.skipped) + " rows skipped)");
   report.rows = static_cast<int64_t>(ratings.size());
+  require_memory(dataset_build_bytes(ratings.size(), users.keys().size(), items.keys().size()), source,
+                 std::to_string(ratings.size()) + " ratings");
   IdMap user_ids;
   IdMap item_ids;
   for (std::string_view id : users.keys()) user_ids.intern(id);

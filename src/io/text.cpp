@@ -1,6 +1,7 @@
 #include "io/text.h"
 
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <functional>
@@ -94,6 +95,18 @@ void decode(std::string_view bytes, const std::string& source, Decoded& out) {
   if (found.nul != std::string_view::npos)
     throw ParseError(source, line_at(bytes, found.nul), 0, "contains a NUL byte");
   if (!found.utf8) {
+    // Bytes that are not UTF-8 are taken as latin-1, in which every byte is a character, so
+    // binary data would be read as text and fail later with a puzzling message. Text files do
+    // not hold C0 control characters other than tab, line and page breaks: refuse those here.
+    for (size_t i = 0; i < bytes.size(); ++i) {
+      const auto c = static_cast<unsigned char>(bytes[i]);
+      if ((c < 0x20 && (c < 0x09 || c > 0x0D)) || c == 0x7F) {
+        char hex[8];
+        std::snprintf(hex, sizeof hex, "0x%02X", c);
+        throw ParseError(source, line_at(bytes, i), 0,
+                         std::string("contains the control byte ") + hex + ": not a text file");
+      }
+    }
     out.storage = latin1_to_utf8(bytes);
     out.transcoded = true;
   }
@@ -320,7 +333,7 @@ int32_t ViewIndex::intern(std::string_view id) {
     slot = (slot + 1) & mask;
   }
   const auto index = static_cast<int32_t>(keys_.size());
-  if (keys_.size() >= 0x7FFFFFFEu) throw std::length_error("more than 2^31-2 distinct ids");
+  if (keys_.size() >= 0x7FFFFFFEu) throw TooManyIds();
   const std::less_equal<const char*> before_or_at;
   const bool inside = before_or_at(stable_.data(), id.data()) &&
                       before_or_at(id.data() + id.size(), stable_.data() + stable_.size());

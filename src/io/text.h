@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 #include <deque>
+#include <stdexcept>
 #include <string_view>
 #include <vector>
 
@@ -24,7 +25,9 @@ struct Decoded {
 };
 
 // Decodes `bytes` (see Decoded). Throws ParseError(source, line, 0, "contains a NUL byte") when
-// the input holds a NUL byte, which text files never do.
+// the input holds a NUL byte, which text files never do, and "contains the control byte 0x1B:
+// not a text file" when bytes that are not UTF-8 hold a C0 control character other than tab,
+// line and page breaks (binary data, which latin-1 would otherwise accept as text).
 void decode(std::string_view bytes, const std::string& source, Decoded& out);
 
 // True when `bytes` is well-formed UTF-8 (no overlong forms, surrogates or code points > U+10FFFF).
@@ -56,6 +59,12 @@ bool parse_index(std::string_view s, int32_t& out);
 // `s` in double quotes for messages, cut (at a UTF-8 character boundary) after `max_bytes`
 // bytes with "..." appended.
 std::string quoted(std::string_view s, size_t max_bytes = 60);
+
+// What ViewIndex::intern throws when a new id would need an index beyond 2^31-2.
+class TooManyIds : public std::length_error {
+ public:
+  TooManyIds() : std::length_error("more than 2147483646 distinct ids, the most 32-bit indices number") {}
+};
 
 // Dense indices for ids seen while reading, in order of first appearance: an open-addressing
 // table of string_views, so a lookup neither allocates nor copies. Views inside `stable` (the

@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "io/binary.h"
+#include "util/memory.h"
 #include "util/rng.h"
 
 namespace cofi {
@@ -78,6 +79,11 @@ Als::Als(const Params& params)
       reg_(params.get_double("reg", 0.13, 1e-9, 1e9)),
       init_std_(params.get_double("init_std", 0.1, 0.0, 1e3)) {
   params.finish(algorithm());
+}
+
+// Users and items: bias and factors each.
+uint64_t Als::fit_bytes(const Dataset& train) const {
+  return float_array_bytes(add_saturating(train.num_users(), train.num_items()), static_cast<uint64_t>(factors_) + 1);
 }
 
 void Als::do_fit(const Dataset& train, uint64_t seed) {

@@ -8,6 +8,7 @@
 
 #include "io/binary.h"
 #include "models/svd.h"
+#include "util/memory.h"
 
 namespace cofi {
 
@@ -161,6 +162,14 @@ const float* Bpmf::users_of(int s) const {
 const float* Bpmf::items_of(int s) const {
   if (s < 0 || kept_ == 0) return item_vec_.data();
   return kept_items_.data() + static_cast<size_t>(s) * item_vec_.size();
+}
+
+// Every kept sample holds each user's and item's (bias, factors) vector, and the implicit factors too.
+uint64_t Bpmf::fit_bytes(const Dataset& train) const {
+  const uint64_t d = static_cast<uint64_t>(factors_) + 1;
+  const uint64_t per_sample = add_saturating(float_array_bytes(add_saturating(train.num_users(), train.num_items()), d),
+                                             implicit_ ? float_array_bytes(train.num_items(), static_cast<uint64_t>(factors_)) : 0);
+  return mul_saturating(per_sample, static_cast<uint64_t>(samples_) + 1);
 }
 
 void Bpmf::do_fit(const Dataset& train, uint64_t seed) {

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "io/binary.h"
+#include "util/memory.h"
 #include "util/rng.h"
 
 namespace cofi {
@@ -85,6 +86,12 @@ void Bpr::index_training_set(const Dataset& train) {
     std::sort(rated_sorted_.begin() + rated_offsets_.back(), rated_sorted_.end());
     rated_offsets_.push_back(static_cast<int64_t>(rated_sorted_.size()));
   }
+}
+
+// Users and items: factors, item biases, and the (user, item) pairs sampled from (8 bytes each).
+uint64_t Bpr::fit_bytes(const Dataset& train) const {
+  return add_saturating(float_array_bytes(add_saturating(train.num_users(), train.num_items()), static_cast<uint64_t>(factors_) + 1),
+                        mul_saturating(static_cast<uint64_t>(train.num_ratings()), 8));
 }
 
 void Bpr::do_fit(const Dataset& train, uint64_t seed) {

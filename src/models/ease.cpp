@@ -6,6 +6,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "util/memory.h"
+
 namespace cofi {
 
 Ease::Ease(const Params& params)
@@ -13,6 +15,14 @@ Ease::Ease(const Params& params)
       binary_(params.get_bool("binary", false)),
       max_items_(params.get_int("max_items", 10000, 1, 1000000)) {
   params.finish(algorithm());
+}
+
+// Two dense double matrices over the items while solving, then the float32 weights. (Above
+// max_items, do_fit's own refusal says which setting to change.)
+uint64_t Ease::fit_bytes(const Dataset& train) const {
+  const uint64_t n = static_cast<uint64_t>(train.num_items());
+  if (train.num_items() > max_items_) return 0;
+  return mul_saturating(mul_saturating(n, n), 20);
 }
 
 void Ease::do_fit(const Dataset& train, uint64_t) {

@@ -47,6 +47,7 @@ class Ease : public Model {
 
  protected:
   void do_fit(const Dataset& train, uint64_t seed) override;
+  uint64_t fit_bytes(const Dataset& train) const override;
   Prediction do_predict(int32_t user, int32_t item) const override;
   void do_score(const Profile& person, std::vector<float>& scores) const override;
 

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "io/binary.h"
+#include "util/memory.h"
 #include "util/rng.h"
 
 namespace cofi {
@@ -153,6 +154,11 @@ Ials::Ials(const Params& params)
       cg_steps_(params.get_int("cg_steps", 3, 0, 1000)),
       init_std_(params.get_double("init_std", 0.01, 0.0, 1e3)) {
   params.finish(algorithm());
+}
+
+// Users and items: factors each (the k x k Gram matrices are small).
+uint64_t Ials::fit_bytes(const Dataset& train) const {
+  return float_array_bytes(add_saturating(train.num_users(), train.num_items()), static_cast<uint64_t>(factors_));
 }
 
 void Ials::do_fit(const Dataset& train, uint64_t seed) {

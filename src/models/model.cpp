@@ -7,6 +7,7 @@
 
 #include "io/binary.h"
 #include "models/similarity.h"
+#include "util/memory.h"
 
 namespace cofi {
 
@@ -41,6 +42,10 @@ Training::Training(Model& model, std::shared_ptr<const Dataset> train, FitOption
       if (r.user >= train_->num_users() || r.item >= train_->num_items())
         throw std::out_of_range("a validation rating lies outside the training set's indices");
   }
+  // Before anything is allocated or the model is touched, so a refusal leaves it as it was.
+  require_memory(model_.fit_bytes(*train_), model_.algorithm(),
+                 "its parameters on " + std::to_string(train_->num_users()) + " users and " +
+                     std::to_string(train_->num_items()) + " items");
   // The model answers predict() between epochs (for validation scores), but is not fitted
   // until finish(); until then a failure leaves it unfitted.
   model_.fitted_ = false;

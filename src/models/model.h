@@ -140,6 +140,13 @@ class Model {
   // One-shot models do all their work here. Iterative models initialise here, then run_epoch is
   // called for epoch 0 .. epochs()-1 (predict works between epochs, for validation scores).
   virtual void do_fit(const Dataset& train, uint64_t seed) = 0;
+  // About how many bytes do_fit will allocate for the model's parameters on `train` (0: little
+  // beyond the training set). Checked against the memory ceiling (util/memory.h) before do_fit,
+  // so a model too large for memory is refused before its arrays are allocated.
+  virtual uint64_t fit_bytes(const Dataset& train) const {
+    (void)train;
+    return 0;
+  }
   virtual int epochs() const { return 0; }
   virtual double run_epoch(const Dataset& train, int epoch) {
     (void)train;

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "io/binary.h"
+#include "util/memory.h"
 #include "util/rng.h"
 
 namespace cofi {
@@ -82,6 +83,12 @@ void Nmf::initial_factors(Rng& rng, float* p) const {
   const double span = static_cast<double>(init_high_) - init_low_;
   for (int f = 0; f < factors_; ++f) p[f] = static_cast<float>(init_low_ + span * rng.uniform());
   for (size_t f = static_cast<size_t>(factors_); f < stride_; ++f) p[f] = 0.0f;
+}
+
+// User and item factor rows padded to a multiple of 4, biases, and the items' update sums.
+uint64_t Nmf::fit_bytes(const Dataset& train) const {
+  const uint64_t stride = (static_cast<uint64_t>(factors_) + 3) / 4 * 4;
+  return add_saturating(float_array_bytes(train.num_users(), stride + 1), float_array_bytes(train.num_items(), 3 * stride + 1));
 }
 
 void Nmf::do_fit(const Dataset& train, uint64_t seed) {

@@ -47,6 +47,7 @@ class Nmf : public Model {
 
  protected:
   void do_fit(const Dataset& train, uint64_t seed) override;
+  uint64_t fit_bytes(const Dataset& train) const override;
   int epochs() const override { return epochs_; }
   double run_epoch(const Dataset& train, int epoch) override;
   void write_state(BinaryWriter& out) const override;

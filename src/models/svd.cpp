@@ -8,6 +8,7 @@
 
 #include "io/binary.h"
 #include "kernels/vector_ops.h"
+#include "util/memory.h"
 #include "util/rng.h"
 
 namespace cofi {
@@ -103,6 +104,11 @@ Svd::Svd(const Params& params) {
   init_mean_ = params.get_double("init_mean", 0.0, -1e3, 1e3);
   init_std_ = params.get_double("init_std", 0.1, 0.0, 1e3);
   params.finish(algorithm());
+}
+
+// Users and items: bias and factors each, in float32.
+uint64_t Svd::fit_bytes(const Dataset& train) const {
+  return float_array_bytes(add_saturating(train.num_users(), train.num_items()), static_cast<uint64_t>(factors_) + 1);
 }
 
 void Svd::do_fit(const Dataset& train, uint64_t seed) {

@@ -74,6 +74,7 @@ class Svd : public Model {
 
  protected:
   void do_fit(const Dataset& train, uint64_t seed) override;
+  uint64_t fit_bytes(const Dataset& train) const override;
   int epochs() const override { return epochs_; }
   // Returns the regularised squared error per rating: (sum_r e_r^2 + sum_r [reg_bu b_u^2 +
   // reg_bi b_i^2 + reg_pu |p_u|^2 + reg_qi |q_i|^2]) / |R|, the objective the SGD descends, with each

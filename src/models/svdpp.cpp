@@ -5,6 +5,7 @@
 
 #include "io/binary.h"
 #include "kernels/vector_ops.h"
+#include "util/memory.h"
 #include "util/rng.h"
 
 namespace cofi {
@@ -27,6 +28,12 @@ SvdPP::SvdPP(const Params& params) {
   init_mean_ = params.get_double("init_mean", 0.0, -1e3, 1e3);
   init_std_ = params.get_double("init_std", 0.1, 0.0, 1e3);
   params.finish(algorithm());
+}
+
+// Users: bias, p_u and the p_u + |N(u)|^-1/2 sum y_j vector; items: bias, q_i and y_j.
+uint64_t SvdPP::fit_bytes(const Dataset& train) const {
+  return add_saturating(float_array_bytes(train.num_users(), 2 * static_cast<uint64_t>(factors_) + 1),
+                        float_array_bytes(train.num_items(), 2 * static_cast<uint64_t>(factors_) + 1));
 }
 
 void SvdPP::do_fit(const Dataset& train, uint64_t seed) {

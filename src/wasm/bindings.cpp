@@ -3,7 +3,10 @@
 // {cofiError: name, message, line, column, source} that js/index.js turns into an Error subclass.
 // (Throwing JS exceptions through wasm frames would skip the binding's own cleanup.)
 #include <emscripten/bind.h>
+#include <emscripten/heap.h>
 #include <emscripten/val.h>
+#include <malloc.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cmath>
@@ -21,6 +24,7 @@
 #include "io/ratings_reader.h"
 #include "models/imported_als.h"
 #include "models/model.h"
+#include "util/memory.h"
 
 using emscripten::val;
 
@@ -46,6 +50,8 @@ val current_error_record() {
     throw;
   } catch (const ParseError& e) {
     return error_record("ParseError", e.what(), e.line(), e.column(), e.source());
+  } catch (const MemoryLimitError& e) {
+    return error_record("MemoryError", e.what());
   } catch (const std::out_of_range& e) {
     return error_record("RangeError", e.what());
   } catch (const std::invalid_argument& e) {
@@ -404,6 +410,35 @@ val cross_validate_js(const DatasetHandle& d, const std::string& algorithm, val 
   });
 }
 
+// mallinfo's counts are ints; in a 32-bit address space they are read back as unsigned, so that
+// counts above 2 GB stay right.
+uint64_t malloc_count(int count) { return static_cast<uint32_t>(count); }
+
+// The memory the module holds now: everything below the break (static data, stack and the malloc
+// heap) less what malloc holds free.
+uint64_t module_bytes_in_use() {
+  return static_cast<uint64_t>(reinterpret_cast<uintptr_t>(sbrk(0))) - malloc_count(mallinfo().fordblks);
+}
+
+// The core refuses data sets and models that cannot fit in what the module may still grow to.
+[[maybe_unused]] const bool memory_limit_set = [] {
+  MemoryLimit limit;
+  limit.max_bytes = emscripten_get_heap_max();
+  limit.used_bytes = module_bytes_in_use;
+  set_memory_limit(std::move(limit));
+  return true;
+}();
+
+// Heap figures for the JS API's cofi.memory(): bytes malloc has handed out and not had back, the
+// module's memory now, and the most it may grow to.
+val memory_stats_js() {
+  val o = val::object();
+  o.set("usedBytes", static_cast<double>(malloc_count(mallinfo().uordblks)));
+  o.set("heapBytes", static_cast<double>(emscripten_get_heap_size()));
+  o.set("maxBytes", static_cast<double>(emscripten_get_heap_max()));
+  return o;
+}
+
 }  // namespace
 }  // namespace cofi
 
@@ -421,6 +456,7 @@ EMSCRIPTEN_BINDINGS(cofi_core) {
   function("algorithms", &algorithms_js);
   function("importFactors", &import_factors_js);
   function("crossValidate", &cross_validate_js);
+  function("memoryStats", &memory_stats_js);
 
   class_<DatasetHandle>("Dataset")
       .smart_ptr<std::shared_ptr<DatasetHandle>>("DatasetPtr")

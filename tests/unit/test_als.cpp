@@ -144,7 +144,7 @@ TEST_CASE("als: the regularised loss never increases and fits low-rank data", "[
   CHECK(model->predict(0, 15).value == Approx(1.0f).margin(0.2));
 }
 
-TEST_CASE("als: deterministic for a seed; save and load predict bit-identically", "[als]") {
+TEST_CASE("als: deterministic for a seed, save and load predict bit-identically", "[als]") {
   const auto data = load(kRatings);
   const auto a = fit_als(data, {{"factors", "3"}, {"epochs", "3"}}, 5);
   const auto b = fit_als(data, {{"factors", "3"}, {"epochs", "3"}}, 5);

@@ -164,7 +164,7 @@ TEST_CASE("bpmf: the training RMSE of the samples falls from the random start", 
   CHECK(bpmf(*model).kept_samples() == 5);
 }
 
-TEST_CASE("bpmf: deterministic for a seed; save and load predict bit-identically", "[bpmf]") {
+TEST_CASE("bpmf: deterministic for a seed, save and load predict bit-identically", "[bpmf]") {
   const auto data = load(kRatings);
   const std::map<std::string, std::string> params{{"factors", "3"}, {"burnin", "2"}, {"samples", "4"}};
   const auto a = fit_bpmf(data, params, 5);

@@ -128,7 +128,7 @@ TEST_CASE("bpr: predict is b_i + p_u.q_i unclipped in raw", "[bpr]") {
   CHECK(model->predict(1, -1).fallback);
 }
 
-TEST_CASE("bpr: deterministic for a seed; save and load predict and fold in bit-identically", "[bpr]") {
+TEST_CASE("bpr: deterministic for a seed, save and load predict and fold in bit-identically", "[bpr]") {
   const auto data = load(planted());
   const std::map<std::string, std::string> params = {{"factors", "4"}, {"epochs", "4"}};
   const auto a = fit_bpr(data, params, 5);

@@ -235,7 +235,7 @@ TEST_CASE("co-clustering: a new person joins the user cluster that fits their ra
   for (int32_t i = 0; i < 30; ++i) CHECK(scores[static_cast<size_t>(i)] == m->predict(3, i).raw);
 }
 
-TEST_CASE("co-clustering: deterministic for a seed; a saved model predicts bit-identically", "[co-clustering]") {
+TEST_CASE("co-clustering: deterministic for a seed, a saved model predicts bit-identically", "[co-clustering]") {
   const auto data = generated(40, 30, 0.5, 6);
   const auto first = fitted(data, {{"n_cltr_u", "4"}}, 5);
   const auto again = fitted(data, {{"n_cltr_u", "4"}}, 5);

@@ -182,7 +182,7 @@ TEST_CASE("ials: predict is x_u.y_i unclipped in raw, clipped in value", "[ials]
   CHECK(model->predict(-1, 4).raw == 0.0f);
 }
 
-TEST_CASE("ials: deterministic for a seed; save and load predict bit-identically", "[ials]") {
+TEST_CASE("ials: deterministic for a seed, save and load predict bit-identically", "[ials]") {
   const auto data = load(planted());
   const auto a = fit_ials(data, {{"factors", "4"}, {"epochs", "3"}}, 5);
   const auto b = fit_ials(data, {{"factors", "4"}, {"epochs", "3"}}, 5);

@@ -161,7 +161,7 @@ TEST_CASE("svdpp_update and dot_offset equal their plain formulas", "[kernels]")
   }
 }
 
-TEST_CASE("kernels leave memory outside [0, n) alone", "[kernels]") {
+TEST_CASE("kernels leave memory outside the first n elements alone", "[kernels]") {
   // Guards against a vector body running past the end: 13 elements inside 16-element buffers.
   std::vector<float> p(16, 1.0f), q(16, 2.0f), next(16, 3.0f);
   kernels::sgd_update(p.data(), q.data(), 13, 1.0f, 0.5f, 0.0f, 0.5f, 0.0f);

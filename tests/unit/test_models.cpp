@@ -476,7 +476,7 @@ TEST_CASE("knn: unknown user or item falls back", "[models]") {
   CHECK(p.raw == Approx(73.0 / 21.0));
 }
 
-TEST_CASE("predictions are clipped to the training rating scale; raw is not", "[models]") {
+TEST_CASE("predictions are clipped to the training rating scale, raw is not", "[models]") {
   const auto data = load(kExample);
   // knn-means, u4 on e: raters u2 (2), u3 (5); sims to u4 1/9, 2/7 (sum 25/63).
   // 4 + (1/9 (2 - 11/4) + 2/7 (5 - 3)) / (25/63) = 4 + (-5.25 + 36)/63 * 63/25 = 4 + 30.75/25 = 5.23

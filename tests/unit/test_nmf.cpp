@@ -110,7 +110,7 @@ TEST_CASE("nmf: biased epoch by hand (SGD biases inside the pass, est with the b
   CHECK(m->predict(-1, 1).fallback);
 }
 
-TEST_CASE("nmf: the start is uniform in [init_low, init_high) from the seed, users then items", "[nmf]") {
+TEST_CASE("nmf: the start is uniform from init_low up to init_high, from the seed, users then items", "[nmf]") {
   const auto data = load(kTiny);
   const auto m = fitted(data, {{"factors", "3"}, {"epochs", "0"}, {"init_low", "0.5"}, {"init_high", "2"}}, 42);
   const auto& nmf = as_nmf(m);
@@ -194,7 +194,7 @@ TEST_CASE("nmf: the training loss falls over the epochs", "[nmf]") {
   CHECK(std::sqrt(sq / static_cast<double>(data->num_ratings())) == Approx(losses[10]));
 }
 
-TEST_CASE("nmf: deterministic for a seed; a saved model predicts and folds in bit-identically", "[nmf]") {
+TEST_CASE("nmf: deterministic for a seed, a saved model predicts and folds in bit-identically", "[nmf]") {
   const auto data = generated(40, 25, 0.4, 9);
   for (const char* biased : {"false", "true"}) {
     INFO("biased " << biased);

@@ -209,7 +209,7 @@ TEST_CASE("a missing final newline is fine", "[reader]") {
   CHECK(read("1,\"2\",\"3\"").report.rows == 1);
 }
 
-TEST_CASE("spaces around unquoted fields are tolerated; quoted ids are exact", "[reader]") {
+TEST_CASE("spaces around unquoted fields are tolerated, quoted ids are exact", "[reader]") {
   const ReadResult r = read("1 , 2 , 4.5 \n 3,\" 4 \",\" 5 \"\n");
   CHECK(value_of(r.data, "1", "2") == 4.5f);
   CHECK(value_of(r.data, "3", " 4 ") == 5.0f);
