@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <algorithm>
 #include <cstring>
 #include <functional>
 #include <stdexcept>
@@ -45,12 +46,10 @@ struct Scan {
   bool utf8 = true;
 };
 
-Scan scan(std::string_view bytes) {
-  Scan result;
-  const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
-  const size_t n = bytes.size();
-  size_t i = 0;
-  while (i < n) {
+// Scans [i, stop) (a UTF-8 sequence may run past stop) and returns where it stopped; sets `done`
+// once the answer is known (a NUL byte, or bytes that are not UTF-8).
+[[gnu::noinline]] size_t scan_block(const unsigned char* p, size_t i, size_t stop, size_t n, Scan& result, bool& done) {
+  while (i < stop) {
     if (i + 8 <= n) {
       uint64_t word;
       std::memcpy(&word, p + i, 8);
@@ -63,7 +62,8 @@ Scan scan(std::string_view bytes) {
     const unsigned char c = p[i];
     if (c == 0) {
       result.nul = i;
-      return result;
+      done = true;
+      return i;
     }
     if (c < 0x80) {
       ++i;
@@ -75,10 +75,22 @@ Scan scan(std::string_view bytes) {
       result.utf8 = false;
       const void* zero = std::memchr(p + i, 0, n - i);
       if (zero != nullptr) result.nul = static_cast<size_t>(static_cast<const unsigned char*>(zero) - p);
-      return result;
+      done = true;
+      return i;
     }
     i += length;
   }
+  return i;
+}
+
+// In blocks of 1 MB: WebAssembly engines swap baseline code for optimised code only between calls
+// (see read_chunk in ratings_reader.cpp), and one call over a 100 MB file would never get it.
+Scan scan(std::string_view bytes) {
+  Scan result;
+  const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
+  const size_t n = bytes.size();
+  bool done = false;
+  for (size_t i = 0; i < n && !done;) i = scan_block(p, i, std::min(n, i + (size_t{1} << 20)), n, result, done);
   return result;
 }
 
