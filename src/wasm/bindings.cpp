@@ -418,13 +418,15 @@ EMSCRIPTEN_BINDINGS(cofi_core) {
                   return guard([&] {
                     if (!(test_fraction > 0.0 && test_fraction < 1.0))
                       throw std::invalid_argument("testFraction must lie strictly between 0 and 1");
-                    Fold fold = train_test_split(*h.data, test_fraction, static_cast<uint64_t>(seed));
+                    // Both parts in this dataset's indices: a Fold's test part is in train's
+                    // indices, which subset() would read as this dataset's (wrong users and items).
+                    const SplitParts parts = train_test_parts(*h.data, test_fraction, static_cast<uint64_t>(seed));
                     auto train = std::make_shared<DatasetHandle>();
-                    train->data = fold.train;
+                    train->data = std::make_shared<const Dataset>(subset(*h.data, parts.train));
                     train->report = h.report;
-                    train->report.rows = fold.train->num_ratings();
+                    train->report.rows = train->data->num_ratings();
                     auto test = std::make_shared<DatasetHandle>();
-                    test->data = std::make_shared<const Dataset>(subset(*h.data, fold.test));
+                    test->data = std::make_shared<const Dataset>(subset(*h.data, parts.test));
                     test->report = h.report;
                     test->report.rows = test->data->num_ratings();
                     val out = val::array();
