@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <map>
 #include <memory>
 #include <new>
 #include <string>
@@ -433,6 +434,33 @@ EMSCRIPTEN_BINDINGS(cofi_core) {
                     out.call<void>("push", val(train));
                     out.call<void>("push", val(test));
                     return out;
+                  });
+                }))
+      // Ratings per user and per item (by dense index) and the count of each distinct rating
+      // value, in one call: a page draws its histograms without a call per user.
+      .function("counts", optional_override([](const DatasetHandle& h) {
+                  return guard([&] {
+                    const Dataset& d = *h.data;
+                    std::vector<int32_t> per_user(static_cast<size_t>(d.num_users()));
+                    std::vector<int32_t> per_item(static_cast<size_t>(d.num_items()));
+                    std::map<float, double> by_value;
+                    for (int32_t u = 0; u < d.num_users(); ++u) {
+                      const SparseRow row = d.by_user().row(u);
+                      per_user[static_cast<size_t>(u)] = row.size;
+                      for (int32_t k = 0; k < row.size; ++k) by_value[row.value[k]] += 1;
+                    }
+                    for (int32_t i = 0; i < d.num_items(); ++i) per_item[static_cast<size_t>(i)] = d.by_item().row_size(i);
+                    std::vector<double> values, value_counts;
+                    for (const auto& [value, count] : by_value) {
+                      values.push_back(value);
+                      value_counts.push_back(count);
+                    }
+                    val o = val::object();
+                    o.set("perUser", val::global("Int32Array").new_(val(emscripten::typed_memory_view(per_user.size(), per_user.data()))));
+                    o.set("perItem", val::global("Int32Array").new_(val(emscripten::typed_memory_view(per_item.size(), per_item.data()))));
+                    o.set("values", val::global("Float64Array").new_(val(emscripten::typed_memory_view(values.size(), values.data()))));
+                    o.set("valueCounts", val::global("Float64Array").new_(val(emscripten::typed_memory_view(value_counts.size(), value_counts.data()))));
+                    return o;
                   });
                 }))
       .function("itemCount", optional_override([](const DatasetHandle& h, const std::string& id) {
