@@ -529,6 +529,7 @@ async function train() {
     let drawPending = false;
     clearEvaluation();
     ui.evalNote.textContent = `Training ${algorithm}…`;
+    performance.mark('cofi:fit-start');
     const seconds = await model.fit(holdout ? split.train : data.ratings, {
       validation: split?.test,
       signal,
@@ -784,6 +785,7 @@ async function renderUser(user) {
 
   // "Because you rated …": the user's rated items behind each score, filled in as they arrive.
   if (known && !byCount) {
+    const ownRating = new Map(rated.items.map((item, k) => [item, rated.ratings[k]]));
     await Promise.all(result.items.map(async ({ item }, k) => {
       let reasons = [];
       try {
@@ -792,7 +794,9 @@ async function renderUser(user) {
         return; // a model that cannot explain this item: no line
       }
       if (token !== renderToken || reasons.length === 0) return;
-      const names = reasons.map((r) => titleOf(r.item) ?? r.item);
+      // With the user's own rating: a low one explains as much as a high one (a disliked
+      // item whose opposite is recommended).
+      const names = reasons.map((r) => `${titleOf(r.item) ?? r.item}${data.ratings.implicit ? '' : ` (★ ${ownRating.get(r.item)})`}`);
       nodes[k].querySelector('.item-body').append(el('span', { className: 'because', text: `Because ${user} rated ${names.join(' and ')}` }));
     }));
   }

@@ -152,7 +152,7 @@ test('(a) the start page trains on the sample and shows recommendations, scores,
     const rated = await listItems(page, '#rated');
     assert.equal(rated.length, 10);
     const because = (await listItems(page, '#recommendations')).map((r) => r.because).filter(Boolean);
-    assert.ok(because.every((text) => /^Because u001 rated .+/.test(text)), because.join('\n'));
+    assert.ok(because.every((text) => /^Because u001 rated .+ \(★ [1-5]\)$/.test(text)), because.join('\n'));
     const recommendedIds = new Set(recommendations.map((r) => r.item));
     assert.ok(rated.every(({ item }) => !recommendedIds.has(item)), 'an already rated item was recommended');
 
@@ -467,7 +467,7 @@ test('(h) every algorithm in the list trains on the sample and recommends sample
   }
 });
 
-test('(i) a file too large for memory gets a clear message; pasted text is read', { timeout: 60_000 }, async () => {
+test('(i) a file too large for memory gets a clear message; pasted text and dropped files are read', { timeout: 60_000 }, async () => {
   // The page's memory limit, lowered to 1 MB for this test: a 2 MB file is then "too large".
   const { page, problems } = await openPage('?memory-limit=1');
   try {
@@ -485,6 +485,22 @@ test('(i) a file too large for memory gets a clear message; pasted text is read'
     await waitReady(page, 'pasted text');
     assert.match(await page.textContent('#summary'), /Users\s*14/);
     assert.equal(await page.inputValue('#user'), 'alice');
+
+    // Two files dropped together: the items file is told apart by its name.
+    const data = tinyDataset();
+    await page.evaluate(({ ratingsCsv, itemsCsv }) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([itemsCsv], 'tiny-items.csv', { type: 'text/csv' }));
+      transfer.items.add(new File([ratingsCsv], 'tiny.csv', { type: 'text/csv' }));
+      const zone = document.getElementById('drop-zone');
+      zone.dispatchEvent(new DragEvent('dragover', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+      zone.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    }, data);
+    await waitReady(page, 'tiny.csv');
+    await page.waitForFunction(() => document.getElementById('summary').textContent.includes('tiny-items.csv: 20 items'), null, WAIT);
+    await waitReady(page);
+    const titles = (await listItems(page, '#recommendations')).map((r) => r.title);
+    assert.ok(titles.length > 0 && titles.every((t) => /^Uploaded Title \d+$/.test(t)), titles.join(', '));
     assert.deepEqual(problems, []);
   } finally {
     await page.close();

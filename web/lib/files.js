@@ -135,7 +135,7 @@ export function guessLayout(text, options = {}) {
 export function bytesPerLine(text) {
   const lines = sampleLines(text, 1000);
   if (lines.length === 0) return 20;
-  const bytes = new TextEncoder().encode(lines.map((l) => l.text).join('\n')).length + lines.length;
+  const bytes = new TextEncoder().encode(lines.map((l) => l.text).join('\n')).length + 1; // + the last newline
   return bytes / lines.length;
 }
 
