@@ -37,6 +37,15 @@ export interface ReadReport {
   skippedErrors: string[];
 }
 
+export interface RatingCounts {
+  perUser: Int32Array;
+  perItem: Int32Array;
+  /** The distinct rating values, ascending (1 alone for implicit feedback). */
+  values: Float64Array;
+  /** How many ratings have values[k]. */
+  valueCounts: Float64Array;
+}
+
 export interface Summary {
   ratings: number;
   users: number;
@@ -147,6 +156,8 @@ export class Ratings extends Disposable {
   hasItem(id: string | number): boolean;
   userRatings(id: string | number): { items: string[]; ratings: number[] };
   itemCount(id: string | number): number;
+  /** Ratings per user and per item (index k = userId(k) / itemId(k)) and each rating value's count. */
+  counts(): RatingCounts;
   /** A random hold-out: `testFraction` (default 0.2) of the ratings, rounded up, go to `test`. */
   split(options?: { testFraction?: number; seed?: number }): { train: Ratings; test: Ratings };
 }

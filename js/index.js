@@ -166,6 +166,12 @@ export class Ratings extends Handle {
   /** How many ratings an item has (0 for an unknown item). */
   itemCount(id) { return this._native.itemCount(requireString(id, 'item')); }
   /**
+   * Ratings per user and per item, by index (perUser[k] belongs to userId(k)), and how often each
+   * distinct rating value occurs: { perUser: Int32Array, perItem: Int32Array, values, valueCounts }
+   * (values ascending, Float64Arrays).
+   */
+  counts() { return unwrap(this._native.counts()); }
+  /**
    * A random hold-out: { train, test }, with `testFraction` of the ratings (rounded up) in test.
    * Both keep this dataset's ids; dispose them when done.
    */

@@ -2,7 +2,7 @@
 // main API's names, with every call answered by a Web Worker through a Promise.
 import type {
   Accuracy, Algorithm, BulkPredictions, CrossValidateOptions, CrossValidation, EpochReport, Input,
-  ImportFactorsSources, ItemsReadOptions, LoadModelOptions, Params, Prediction, RankingMetrics, RatingArrays, ReadOptions,
+  ImportFactorsSources, ItemsReadOptions, LoadModelOptions, Params, Prediction, RankingMetrics, RatingArrays, RatingCounts, ReadOptions,
   ReadReport, RecommendOptions, ScoredItem, Summary,
 } from './index.js';
 
@@ -35,6 +35,7 @@ export class RemoteRatings extends RemoteHandle {
   hasItem(id: string | number): Promise<boolean>;
   userRatings(id: string | number): Promise<{ items: string[]; ratings: number[] }>;
   itemCount(id: string | number): Promise<number>;
+  counts(): Promise<RatingCounts>;
   split(options?: { testFraction?: number; seed?: number }): Promise<{ train: RemoteRatings; test: RemoteRatings }>;
 }
 
@@ -50,6 +51,19 @@ export class RemoteItems extends RemoteHandle {
   titles(ids: Iterable<string | number>): Promise<Array<string | null>>;
   fields(id: string | number): Promise<string[] | null>;
   ids(): Promise<string[]>;
+}
+
+export interface ReadProgress {
+  /** 'reading': a Blob's bytes arriving in the worker (`loaded` of `total`); then 'parsing'. */
+  phase: 'reading' | 'parsing';
+  loaded: number;
+  total: number;
+}
+
+export interface RemoteReadOptions {
+  onProgress?: (progress: ReadProgress) => void;
+  /** Aborting rejects with the signal's reason: the reading of a Blob stops; a running parse ends and its result is freed. */
+  signal?: AbortSignal;
 }
 
 export interface RemoteFitOptions {
@@ -83,8 +97,8 @@ export class RemoteModel extends RemoteHandle {
 export class CofiWorker {
   algorithms(): Promise<Algorithm[]>;
   /** A File/Blob is handed to the worker and read there. */
-  readRatings(input: Input, options?: ReadOptions): Promise<RemoteRatings>;
-  readItems(input: Input, options?: ItemsReadOptions): Promise<RemoteItems>;
+  readRatings(input: Input, options?: ReadOptions & RemoteReadOptions): Promise<RemoteRatings>;
+  readItems(input: Input, options?: ItemsReadOptions & RemoteReadOptions): Promise<RemoteItems>;
   ratingsFromArrays(arrays: RatingArrays, options?: { source?: string }): Promise<RemoteRatings>;
   createModel(algorithm: Algorithm, params?: Params): Promise<RemoteModel>;
   loadModel(input: Uint8Array | ArrayBuffer | ArrayBufferView | Blob, options?: LoadModelOptions): Promise<RemoteModel>;

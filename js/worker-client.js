@@ -167,6 +167,7 @@ export class RemoteRatings extends RemoteHandle {
   hasItem(id) { return this._call('hasItem', [id]); }
   userRatings(id) { return this._call('userRatings', [id]); }
   itemCount(id) { return this._call('itemCount', [id]); }
+  counts() { return this._call('counts'); }
   async split(options = {}) { return wrap(this._connection, await this._call('split', [options])); }
 }
 
@@ -238,9 +239,38 @@ export class CofiWorker {
   get _connection() { return this.#connection; }
   #call(method, args) { return this.#connection.call(0, method, args); }
   algorithms() { return this.#call('algorithms'); }
-  /** Text, bytes or a Blob/File; a File is read inside the worker. */
-  async readRatings(input, options) { return wrap(this.#connection, await this.#call('readRatings', [input, options])); }
-  async readItems(input, options) { return wrap(this.#connection, await this.#call('readItems', [input, options])); }
+  /**
+   * Text, bytes or a Blob/File; a File is read inside the worker. `onProgress` gets
+   * { phase: 'reading', loaded, total } while a Blob's bytes arrive, then { phase: 'parsing' }.
+   * Aborting `signal` rejects with its reason: the reading stops; a parse already running (one
+   * call) ends in the worker and its result is freed.
+   */
+  async readRatings(input, options) { return this.#read('readRatings', input, options); }
+  async readItems(input, options) { return this.#read('readItems', input, options); }
+  async #read(method, input, { onProgress, signal, ...options } = {}) {
+    // Named here: a File may cross some transports (Node's MessagePort) as a nameless Blob.
+    if (options.source === undefined && typeof File !== 'undefined' && input instanceof File) options.source = input.name;
+    if (onProgress === undefined && signal === undefined) return wrap(this.#connection, await this.#call(method, [input, options]));
+    if (onProgress !== undefined && typeof onProgress !== 'function') throw new UsageError('onProgress must be a function');
+    signal?.throwIfAborted();
+    const sent = this.#connection.request({ op: 'call', target: 0, method, args: [input, options], progress: true }, { onProgress });
+    const onAbort = () => this.#connection.cancel(sent.id, signal.reason?.message);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const result = wrap(this.#connection, await sent.promise);
+      // Aborted during the parse, which cannot stop: the caller said it no longer wants this.
+      if (signal?.aborted) {
+        result.dispose();
+        throw signal.reason;
+      }
+      return result;
+    } catch (error) {
+      if (signal?.aborted && error?.name === 'AbortError') throw signal.reason;
+      throw error;
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
   async ratingsFromArrays(arrays, options) { return wrap(this.#connection, await this.#call('ratingsFromArrays', [arrays, options])); }
   async createModel(algorithm, params) { return wrap(this.#connection, await this.#call('createModel', [algorithm, params])); }
   async loadModel(input, options) { return wrap(this.#connection, await this.#call('loadModel', [input, options])); }

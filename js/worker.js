@@ -12,7 +12,7 @@ import { recordFromError } from './errors.js';
 const METHODS = {
   cofi: ['algorithms', 'readRatings', 'readItems', 'ratingsFromArrays', 'createModel', 'loadModel', 'crossValidate',
     'importFactors'],
-  ratings: ['summary', 'userId', 'itemId', 'userIds', 'itemIds', 'hasUser', 'hasItem', 'userRatings', 'itemCount', 'split'],
+  ratings: ['summary', 'userId', 'itemId', 'userIds', 'itemIds', 'hasUser', 'hasItem', 'userRatings', 'itemCount', 'counts', 'split'],
   items: ['title', 'titles', 'fields', 'ids'],
   model: ['explain', 'predict', 'predictMany', 'recommend', 'recommendFor', 'similarItems', 'popular', 'evaluate', 'rank',
     'save', 'fit'],
@@ -78,7 +78,36 @@ export function serveCofi(port, { load = loadCofi } = {}) {
     if (value && value.values instanceof Float32Array && value.fallback instanceof Uint8Array) {
       return [value.values.buffer, value.fallback.buffer];
     }
+    if (value && value.perUser instanceof Int32Array && value.perItem instanceof Int32Array) {
+      return [value.perUser.buffer, value.perItem.buffer, value.values.buffer, value.valueCounts.buffer];
+    }
     return [];
+  }
+
+  // A Blob read here chunk by chunk, so that a large file reports how far it got (and can be
+  // cancelled) before the one synchronous parse.
+  async function readBlob(blob, signal, report) {
+    const bytes = new Uint8Array(blob.size);
+    const reader = blob.stream().getReader();
+    let loaded = 0;
+    let reported = 0;
+    for (;;) {
+      if (signal.aborted) {
+        await reader.cancel().catch(() => {});
+        signal.throwIfAborted();
+      }
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (loaded + value.length > bytes.length) throw new Error(`${blob.name ?? 'the file'} changed while it was being read`);
+      bytes.set(value, loaded);
+      loaded += value.length;
+      const now = Date.now();
+      if (now - reported >= 50) {
+        reported = now;
+        report({ phase: 'reading', loaded, total: bytes.length });
+      }
+    }
+    return loaded === bytes.length ? bytes : bytes.subarray(0, loaded);
   }
 
   async function run(message) {
@@ -103,6 +132,20 @@ export function serveCofi(port, { load = loadCofi } = {}) {
       throw Object.assign(new Error(`${message.method} is not a method of ${kind}`), { name: 'UsageError' });
     }
     const args = (message.args ?? []).map(resolveArg);
+    if ((message.method === 'readRatings' || message.method === 'readItems') && message.progress) {
+      const controller = cancels.get(id) ?? new AbortController();
+      cancels.set(id, controller);
+      const report = (progress) => port.postMessage({ id, progress });
+      let [input, options = {}] = args;
+      options = { ...options };
+      if (typeof Blob !== 'undefined' && input instanceof Blob) {
+        if (options.source === undefined && typeof input.name === 'string') options.source = input.name;
+        input = await readBlob(input, controller.signal, report);
+      }
+      controller.signal.throwIfAborted();
+      report({ phase: 'parsing', loaded: input.length, total: input.length });
+      return describeResult(await target[message.method](input, options));
+    }
     if (message.method === 'fit') {
       const controller = cancels.get(id) ?? new AbortController();
       cancels.set(id, controller);
@@ -119,7 +162,8 @@ export function serveCofi(port, { load = loadCofi } = {}) {
   listen(port, (message) => {
     if (!message || typeof message !== 'object') return;
     if (message.op === 'cancel') {
-      // Reaches a running fit between two epochs, or a queued one before it starts.
+      // Reaches a running fit between two epochs (a read between two chunks), or a queued one
+      // before it starts.
       if (!cancels.has(message.id)) cancels.set(message.id, new AbortController());
       cancels.get(message.id).abort(new DOMException(message.reason ?? 'The fit was cancelled.', 'AbortError'));
       return;

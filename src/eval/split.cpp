@@ -45,16 +45,22 @@ Fold KFold::fold(int index) const {
   return make_fold(data_, train_part, test_part);
 }
 
-Fold train_test_split(const Dataset& data, double test_fraction, uint64_t seed) {
+SplitParts train_test_parts(const Dataset& data, double test_fraction, uint64_t seed) {
   if (!(test_fraction > 0.0 && test_fraction < 1.0)) throw std::invalid_argument("test fraction must be in (0, 1)");
   std::vector<Rating> all = data.ratings();
   Rng rng(seed);
   rng.shuffle(all);
   const auto n_test = static_cast<size_t>(std::ceil(test_fraction * static_cast<double>(all.size())));
   if (n_test >= all.size()) throw std::invalid_argument("the split leaves no training ratings");
-  std::vector<Rating> test(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(n_test));
-  std::vector<Rating> train(all.begin() + static_cast<std::ptrdiff_t>(n_test), all.end());
-  return make_fold(data, train, test);
+  SplitParts parts;
+  parts.test.assign(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(n_test));
+  parts.train.assign(all.begin() + static_cast<std::ptrdiff_t>(n_test), all.end());
+  return parts;
+}
+
+Fold train_test_split(const Dataset& data, double test_fraction, uint64_t seed) {
+  const SplitParts parts = train_test_parts(data, test_fraction, seed);
+  return make_fold(data, parts.train, parts.test);
 }
 
 }  // namespace cofi

@@ -30,4 +30,12 @@ class KFold {
 // A random hold-out: test_fraction of the ratings (rounded up) go to the test part.
 Fold train_test_split(const Dataset& data, double test_fraction, uint64_t seed);
 
+// The same hold-out's two parts in `data`'s own indices (Fold::test is in train's indices and has
+// lost the ids train never saw), for callers that need the test part as a Dataset of its own.
+struct SplitParts {
+  std::vector<Rating> train;
+  std::vector<Rating> test;
+};
+SplitParts train_test_parts(const Dataset& data, double test_fraction, uint64_t seed);
+
 }  // namespace cofi

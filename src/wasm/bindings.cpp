@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <map>
 #include <memory>
 #include <new>
 #include <string>
@@ -507,19 +508,48 @@ EMSCRIPTEN_BINDINGS(cofi_core) {
                   return guard([&] {
                     if (!(test_fraction > 0.0 && test_fraction < 1.0))
                       throw std::invalid_argument("testFraction must lie strictly between 0 and 1");
-                    Fold fold = train_test_split(*h.data, test_fraction, static_cast<uint64_t>(seed));
+                    // Both parts in this dataset's indices: a Fold's test part is in train's
+                    // indices, which subset() would read as this dataset's (wrong users and items).
+                    const SplitParts parts = train_test_parts(*h.data, test_fraction, static_cast<uint64_t>(seed));
                     auto train = std::make_shared<DatasetHandle>();
-                    train->data = fold.train;
+                    train->data = std::make_shared<const Dataset>(subset(*h.data, parts.train));
                     train->report = h.report;
-                    train->report.rows = fold.train->num_ratings();
+                    train->report.rows = train->data->num_ratings();
                     auto test = std::make_shared<DatasetHandle>();
-                    test->data = std::make_shared<const Dataset>(subset(*h.data, fold.test));
+                    test->data = std::make_shared<const Dataset>(subset(*h.data, parts.test));
                     test->report = h.report;
                     test->report.rows = test->data->num_ratings();
                     val out = val::array();
                     out.call<void>("push", val(train));
                     out.call<void>("push", val(test));
                     return out;
+                  });
+                }))
+      // Ratings per user and per item (by dense index) and the count of each distinct rating
+      // value, in one call: a page draws its histograms without a call per user.
+      .function("counts", optional_override([](const DatasetHandle& h) {
+                  return guard([&] {
+                    const Dataset& d = *h.data;
+                    std::vector<int32_t> per_user(static_cast<size_t>(d.num_users()));
+                    std::vector<int32_t> per_item(static_cast<size_t>(d.num_items()));
+                    std::map<float, double> by_value;
+                    for (int32_t u = 0; u < d.num_users(); ++u) {
+                      const SparseRow row = d.by_user().row(u);
+                      per_user[static_cast<size_t>(u)] = row.size;
+                      for (int32_t k = 0; k < row.size; ++k) by_value[row.value[k]] += 1;
+                    }
+                    for (int32_t i = 0; i < d.num_items(); ++i) per_item[static_cast<size_t>(i)] = d.by_item().row_size(i);
+                    std::vector<double> values, value_counts;
+                    for (const auto& [value, count] : by_value) {
+                      values.push_back(value);
+                      value_counts.push_back(count);
+                    }
+                    val o = val::object();
+                    o.set("perUser", val::global("Int32Array").new_(val(emscripten::typed_memory_view(per_user.size(), per_user.data()))));
+                    o.set("perItem", val::global("Int32Array").new_(val(emscripten::typed_memory_view(per_item.size(), per_item.data()))));
+                    o.set("values", val::global("Float64Array").new_(val(emscripten::typed_memory_view(values.size(), values.data()))));
+                    o.set("valueCounts", val::global("Float64Array").new_(val(emscripten::typed_memory_view(value_counts.size(), value_counts.data()))));
+                    return o;
                   });
                 }))
       .function("itemCount", optional_override([](const DatasetHandle& h, const std::string& id) {

@@ -1,0 +1,60 @@
+// A minimal static page that shows recommendations from a saved cofi model: copy this folder to
+// your site, put next to it
+//   model.cofi   a model saved by the demo page ("Download the model") or `cofi fit --save`
+//   items.csv    optional: item id, title (any further columns are ignored here)
+// and a copy of cofi's dist/ (index.js, errors.js, cofi-core.mjs, cofi-core.wasm), then point
+// COFI below at it. ?user=<id> (or the form) picks the person; without one, the most rated items.
+import { loadCofi } from '../dist/index.js'; // COFI: where your copy of cofi's dist/index.js is
+
+const MODEL_URL = './model.cofi';
+const ITEMS_URL = './items.csv';
+const N = 10;
+
+const status = document.getElementById('status');
+const list = document.getElementById('recommendations');
+const form = document.getElementById('who');
+const userInput = document.getElementById('user');
+
+async function fetchOptional(url) {
+  const response = await fetch(url);
+  return response.ok ? response : null;
+}
+
+async function start() {
+  const cofi = await loadCofi();
+  const modelResponse = await fetchOptional(MODEL_URL);
+  if (!modelResponse) {
+    status.textContent = `No model at ${MODEL_URL}: save one from the demo page and put it next to this page.`;
+    return;
+  }
+  const model = await cofi.loadModel(new Uint8Array(await modelResponse.arrayBuffer()), { source: 'model.cofi' });
+  const itemsResponse = await fetchOptional(ITEMS_URL);
+  const items = itemsResponse ? await cofi.readItems(new Uint8Array(await itemsResponse.arrayBuffer()), { source: 'items.csv' }) : null;
+
+  function show(user) {
+    const result = user ? model.recommend(user, { n: N }) : { known: false, items: model.popular({ n: N }) };
+    status.textContent = !user ? 'The most rated items (give a user id for personal picks).'
+      : result.known ? `Recommended for ${user}:` : `${user} is unknown here, so these are the most rated items.`;
+    // Titles come from a file: set as text, never as HTML.
+    list.replaceChildren(...result.items.map(({ item }) => {
+      const li = document.createElement('li');
+      li.textContent = items?.title(item) ?? item;
+      li.dataset.item = item;
+      return li;
+    }));
+  }
+
+  const user = new URLSearchParams(location.search).get('user') ?? '';
+  userInput.value = user;
+  show(user.trim());
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const chosen = userInput.value.trim();
+    history.replaceState(null, '', chosen ? `?user=${encodeURIComponent(chosen)}` : location.pathname);
+    show(chosen);
+  });
+}
+
+start().catch((error) => {
+  status.textContent = `Could not show recommendations: ${error.message}`;
+});
