@@ -276,8 +276,12 @@ std::vector<Contribution> Model::explain(const Profile& person, int32_t item, in
   for (size_t k = 0; k < person.items.size(); ++k) {
     const int32_t j = person.items[k];
     if (j == item) continue;
-    const double weight = item_similarity(item, j) * (flat ? person.ratings[k] : person.ratings[k] - mean);
-    if (weight > 0) out.push_back({j, static_cast<float>(weight)});
+    // Only what the person liked (above their mean) and the model finds similar explains a
+    // recommendation: a disliked item "dissimilar" to it also raises its score, but "because you
+    // rated X one star" explains nothing to a reader.
+    const double deviation = flat ? person.ratings[k] : person.ratings[k] - mean;
+    const double similarity = item_similarity(item, j);
+    if (deviation > 0 && similarity > 0) out.push_back({j, static_cast<float>(similarity * deviation)});
   }
   const size_t keep = std::min(out.size(), static_cast<size_t>(std::max(n, 0)));
   std::partial_sort(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(keep), out.end(),

@@ -123,8 +123,8 @@ class Model {
 
   // Why `item` scores as it does for the person: their rated items that contributed most, largest
   // positive contribution first (at most n). Item-based neighbourhood models give each neighbour's
-  // term of their formula; other models weigh each rated item by item_similarity(item, j) times the
-  // person's rating of j relative to their mean.
+  // term of their formula; other models weigh each rated item the person liked (rated above their
+  // mean) by item_similarity(item, j) times that rating's excess over the mean, when positive.
   virtual std::vector<Contribution> explain(const Profile& person, int32_t item, int n) const;
 
   // Similarity of two items as the model sees them (for explanations). Default: cosine similarity

@@ -250,7 +250,7 @@ TEST_CASE("fold-in reproduces implicit's solve (confidence alpha r, lambda not s
   check_close(imported.fold_in(person), weighted_ridge(y, w, p, 0.01));
 }
 
-TEST_CASE("an imported model saves, loads and recommends the same; fitting it is refused", "[import]") {
+TEST_CASE("an imported model saves, loads and recommends the same, and cannot be fitted", "[import]") {
   ItemFactors f = cofi::read_spark_item_factors(spark_parts(kFixture / "itemFactors"), "itemFactors");
   const auto model = cofi::import_item_factors(f, params_of({{"reg", "0.05"}}));
   const auto loaded = cofi::load_model(cofi::save_model(*model), "m.cofi");
