@@ -40,7 +40,7 @@ async function measure(runtime, file, model, extra = []) {
   const args = [file, model.algo, ...model.params, ...extra];
   const { stdout } = runtime === 'native'
     ? await run(NATIVE, args, { maxBuffer: 1 << 20 })
-    : await run('node', [path.join(ROOT, 'bench/scale_wasm.mjs'), ...args], { maxBuffer: 1 << 20 });
+    : await run('node', ['--max-old-space-size=8192', path.join(ROOT, 'bench/scale_wasm.mjs'), ...args], { maxBuffer: 1 << 20 });
   return JSON.parse(stdout.trim().split('\n').pop());
 }
 
