@@ -36,6 +36,14 @@ export class MemoryError extends CofiError {
   }
 }
 
+// A received value as error messages name it ("got null", "got an array", "got 5", "got string").
+export function describe(value) {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'number') return String(value);
+  return typeof value;
+}
+
 // An Error from a plain record { cofiError | name, message, line, column, source }: the core's
 // error records, and errors as the worker sends them across.
 export function errorFromRecord(record) {

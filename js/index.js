@@ -11,7 +11,7 @@
 // The same API runs in a Web Worker behind Promises: see js/worker-client.js ('cofi/worker').
 import createCofiCore from './cofi-core.mjs';
 
-import { CofiError, ParseError, UsageError, MemoryError, errorFromRecord } from './errors.js';
+import { CofiError, ParseError, UsageError, MemoryError, errorFromRecord, describe } from './errors.js';
 
 export { CofiError, ParseError, UsageError, MemoryError };
 
@@ -61,13 +61,6 @@ function requireString(value, what) {
 function requireCount(value, what) {
   if (!Number.isInteger(value) || value < 0) throw new UsageError(`${what} must be a whole number >= 0, got ${describe(value)}`);
   return value;
-}
-
-function describe(value) {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'number') return String(value);
-  return typeof value;
 }
 
 // The argument as a handle of the same module instance as `owner`, or a UsageError.

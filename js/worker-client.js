@@ -9,13 +9,7 @@
 //   const { items } = await model.recommend('42');
 //
 // Calls are answered in order; a fit's `signal` cancels it (the previous model stays intact).
-import { UsageError, errorFromRecord } from './errors.js';
-
-function describe(value) {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  return typeof value;
-}
+import { UsageError, errorFromRecord, describe } from './errors.js';
 
 // Worker-side objects a program forgot are disposed there when their proxy is collected.
 const registry = typeof FinalizationRegistry === 'function'

@@ -459,25 +459,10 @@ class Command {
       for (const auto& file : a_.factors) append_item_factors(factors, read_spark_item_factors(io_.read_file(file), file), file);
     }
     // Settings from the file first, then --set (which wins).
-    Params p;
-    p.set("convention", convention);
-    if (a_.has("--settings")) {
-      const std::string file = a_.get("--settings");
-      const FactorSettings s = read_factor_settings(io_.read_file(file), file);
-      if (s.has_rank && s.rank != factors.rank)
-        throw std::invalid_argument(file + " gives rank " + std::to_string(s.rank) + " but the factors have rank " + std::to_string(factors.rank));
-      // 15 significant digits: "0.05", not std::to_string's "0.050000".
-      auto number = [](double v) {
-        char text[32];
-        std::snprintf(text, sizeof text, "%.15g", v);
-        return std::string(text);
-      };
-      if (s.has_reg) p.set("reg", number(s.reg));
-      if (s.has_alpha) p.set("alpha", number(s.alpha));
-      if (s.has_implicit) p.set("implicit", s.implicit ? "true" : "false");
-    }
-    const Params overrides = params();
-    for (const auto& kv : overrides.values()) p.set(kv.first, kv.second);
+    FactorSettings settings;
+    const std::string settings_file = a_.get("--settings");
+    if (a_.has("--settings")) settings = read_factor_settings(io_.read_file(settings_file), settings_file);
+    const Params p = import_params(convention, a_.has("--settings") ? &settings : nullptr, settings_file, factors.rank, params());
     const std::unique_ptr<Model> m = import_item_factors(std::move(factors), p);
     const size_t bytes = save(*m);
     const auto& imported = dynamic_cast<const ImportedAls&>(*m);

@@ -1,6 +1,7 @@
 #include "models/imported_als.h"
 
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <stdexcept>
 
@@ -12,14 +13,11 @@ namespace cofi {
 
 ImportedAls::ImportedAls(const Params& params)
     : spark_(params.get_choice("convention", "spark", {"spark", "implicit"}) == "spark"),
-      implicit_(params.get_bool("implicit", false)),
+      // The library implicit only trains implicit-feedback models.
+      implicit_(params.get_bool("implicit", false) || !spark_),
       reg_(params.get_double("reg", 0.1, 0.0, 1e9)),
       alpha_(params.get_double("alpha", 1.0, 0.0, 1e9)) {
   params.finish(algorithm());
-  if (!spark_ && !implicit_) {
-    // implicit (the library) only trains implicit-feedback models.
-    implicit_ = true;
-  }
 }
 
 void ImportedAls::do_fit(const Dataset&, uint64_t) {
@@ -154,13 +152,36 @@ void ImportedAls::read_state(const Dataset& train, BinaryReader& in) {
     add_outer(gram_, item_factors_.data() + static_cast<size_t>(i) * static_cast<size_t>(rank_), 1.0, rank_);
 }
 
+Params import_params(const std::string& convention, const FactorSettings* settings, const std::string& source,
+                     int32_t rank, const Params& overrides) {
+  Params p;
+  p.set("convention", convention);
+  if (settings) {
+    if (settings->has_rank && settings->rank != rank)
+      throw std::invalid_argument(source + " gives rank " + std::to_string(settings->rank) + " but the factors have rank " +
+                                  std::to_string(rank));
+    // 15 significant digits: "0.05", not std::to_string's "0.050000".
+    auto number = [](double v) {
+      char text[32];
+      std::snprintf(text, sizeof text, "%.15g", v);
+      return std::string(text);
+    };
+    if (settings->has_reg) p.set("reg", number(settings->reg));
+    if (settings->has_alpha) p.set("alpha", number(settings->alpha));
+    if (settings->has_implicit) p.set("implicit", settings->implicit ? "true" : "false");
+  }
+  for (const auto& kv : overrides.values()) p.set(kv.first, kv.second);
+  return p;
+}
+
 std::unique_ptr<Model> import_item_factors(ItemFactors factors, const Params& params) {
   if (factors.ids.empty() || factors.rank < 1) throw std::invalid_argument("no item factors to import");
   if (factors.values.size() != factors.ids.size() * static_cast<size_t>(factors.rank))
     throw std::invalid_argument("item factors and ids disagree in size");
   IdMap items;
   for (const auto& id : factors.ids) items.intern(id);
-  const bool implicit = params.get_bool("implicit", false) || params.get_string("convention", "spark") == "implicit";
+  auto model = make_model("imported-als", params);
+  const bool implicit = dynamic_cast<const ImportedAls&>(*model).implicit();
   auto train = std::make_shared<const Dataset>(IdMap{}, std::move(items), std::vector<Rating>{}, implicit);
   // The factors enter through the model's own state reader, which validates them as it would a
   // saved model's; the model is then fitted on a training set of items only.
@@ -168,7 +189,6 @@ std::unique_ptr<Model> import_item_factors(ItemFactors factors, const Params& pa
   state.u64(0);  // seed: unused
   state.i32(factors.rank);
   state.vec(factors.values);
-  auto model = make_model("imported-als", params);
   BinaryReader reader(state.bytes(), "imported factors");
   model->load_state(train, reader);
   return model;

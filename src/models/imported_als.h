@@ -32,6 +32,8 @@ class ImportedAls : public Model {
   std::string algorithm() const override { return "imported-als"; }
 
   int rank() const { return rank_; }
+  // Trained on implicit feedback (Spark's implicitPrefs, or the library implicit).
+  bool implicit() const { return implicit_; }
   const std::vector<float>& item_factors() const { return item_factors_; }
   // The person's folded-in vector (rank values), from ratings in training item indices.
   std::vector<double> fold_in(const Profile& person) const;
@@ -55,6 +57,12 @@ class ImportedAls : public Model {
   std::vector<float> item_factors_;
   std::vector<double> gram_;  // Y^T Y (rank x rank), for the implicit solves
 };
+
+// The parameters of an imported-als model: `convention`, then what the training run's `settings`
+// give (when not null; their rank must be the factors' rank, and `source` names them in that
+// error), then `overrides` (the caller's explicit choices win).
+Params import_params(const std::string& convention, const FactorSettings* settings, const std::string& source,
+                     int32_t rank, const Params& overrides);
 
 // A fitted imported-als model from item factors and its parameters (see above).
 std::unique_ptr<Model> import_item_factors(ItemFactors factors, const Params& params);

@@ -258,13 +258,14 @@ val read_ratings_js(val input, const std::string& source, val options) {
 val ratings_from_arrays_js(val users, val items, val values, const std::string& source) {
   return guard([&] {
     const std::string user_buffer = bytes_of(users), item_buffer = bytes_of(items);
+    const std::vector<std::string_view> user_ids = split_ids(user_buffer);
     std::vector<float> v;
     if (!values.isNull() && !values.isUndefined()) v = emscripten::convertJSArrayToNumberVector<float>(values);
     auto h = std::make_shared<DatasetHandle>();
-    h->data = std::make_shared<const Dataset>(dataset_from_arrays(split_ids(user_buffer), split_ids(item_buffer), v));
+    h->data = std::make_shared<const Dataset>(dataset_from_arrays(user_ids, split_ids(item_buffer), v));
     h->report.source = source.empty() ? "arrays" : source;
     h->report.implicit = h->data->implicit();
-    h->report.rows = static_cast<int64_t>(v.empty() ? split_ids(user_buffer).size() : v.size());
+    h->report.rows = static_cast<int64_t>(user_ids.size());
     h->report.duplicates = h->data->duplicates();
     h->report.user_column = 0;
     h->report.item_column = 1;
@@ -322,31 +323,23 @@ val load_model_js(val input, const std::string& source) {
 val import_factors_js(val parts, val npy, val ids, val settings, val params) {
   return guard([&] {
     ItemFactors factors;
-    Params p;
+    std::string convention = "spark";
     if (!npy.isNull() && !npy.isUndefined()) {
       factors = read_npy_item_factors(bytes_of(npy["bytes"]), npy["source"].as<std::string>(), bytes_of(ids["bytes"]),
                                       ids["source"].as<std::string>());
-      p.set("convention", "implicit");
+      convention = "implicit";
     } else {
       const int n = parts["length"].as<int>();
       for (int k = 0; k < n; ++k) {
         const std::string source = parts[k]["source"].as<std::string>();
         append_item_factors(factors, read_spark_item_factors(bytes_of(parts[k]["bytes"]), source), source);
       }
-      p.set("convention", "spark");
     }
-    if (!settings.isNull() && !settings.isUndefined()) {
-      const std::string source = settings["source"].as<std::string>();
-      const FactorSettings s = read_factor_settings(bytes_of(settings["bytes"]), source);
-      if (s.has_rank && s.rank != factors.rank)
-        throw std::invalid_argument(source + " gives rank " + std::to_string(s.rank) + " but the factors have rank " +
-                                    std::to_string(factors.rank));
-      if (s.has_reg) p.set("reg", val(s.reg).call<std::string>("toString"));
-      if (s.has_alpha) p.set("alpha", val(s.alpha).call<std::string>("toString"));
-      if (s.has_implicit) p.set("implicit", s.implicit ? "true" : "false");
-    }
-    const Params overrides = params_from(params);
-    for (const auto& kv : overrides.values()) p.set(kv.first, kv.second);
+    const bool has_settings = !settings.isNull() && !settings.isUndefined();
+    const std::string source = has_settings ? settings["source"].as<std::string>() : "";
+    FactorSettings s;
+    if (has_settings) s = read_factor_settings(bytes_of(settings["bytes"]), source);
+    const Params p = import_params(convention, has_settings ? &s : nullptr, source, factors.rank, params_from(params));
     auto h = std::make_shared<ModelHandle>();
     h->model = import_item_factors(std::move(factors), p);
     return val(h);
