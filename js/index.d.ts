@@ -238,7 +238,16 @@ export class Model extends Disposable {
    * `cofi.loadModel`, or with the CLI's `--model FILE`. Throws UsageError when not fitted.
    */
   save(): Uint8Array<ArrayBuffer>;
+  /**
+   * A compact copy for serving visitors on a static site: item factors in `encoding` ('int8' by
+   * default), biases and rating counts, without training ratings or users. From svd, als, ials
+   * and imported-als models; it answers recommendFor, similarItems and popular.
+   */
+  compact(options?: { encoding?: FactorEncoding }): Model;
 }
+
+/** How a compact model stores item factors: 1, 2 or 4 bytes per value. */
+export type FactorEncoding = 'int8' | 'float16' | 'float32';
 
 export interface LoadModelOptions {
   /** Name used in ParseError messages (default: the File's name, or "model"). */

@@ -321,6 +321,16 @@ export class Model extends Handle {
    * predicts exactly the same. Throws UsageError when the model is not fitted.
    */
   save() { return unwrap(this._native.save()); }
+  /**
+   * A compact copy for serving visitors on a static site: the items' factors (in `encoding`:
+   * 'int8' (default), 'float16' or 'float32'), biases and rating counts, without the training
+   * ratings or users. It answers recommendFor, similarItems and popular; save() it and ship the
+   * bytes. Made from svd, als, ials and imported-als models.
+   */
+  compact({ encoding = 'int8' } = {}) {
+    if (typeof encoding !== 'string') throw new UsageError(`encoding must be 'int8', 'float16' or 'float32', got ${describe(encoding)}`);
+    return new Model(unwrap(this._native.compact(encoding)), this._core);
+  }
 }
 
 /**

@@ -2,7 +2,7 @@
 // main API's names, with every call answered by a Web Worker through a Promise.
 import type {
   Accuracy, Algorithm, BulkPredictions, CrossValidateOptions, CrossValidation, EpochReport, Input,
-  ImportFactorsSources, ItemsReadOptions, LoadModelOptions, Params, Prediction, RankingMetrics, RatingArrays, RatingCounts, ReadOptions,
+  FactorEncoding, ImportFactorsSources, ItemsReadOptions, LoadModelOptions, Params, Prediction, RankingMetrics, RatingArrays, RatingCounts, ReadOptions,
   ReadReport, RecommendOptions, ScoredItem, Summary,
 } from './index.js';
 
@@ -92,6 +92,7 @@ export class RemoteModel extends RemoteHandle {
   evaluate(test: RemoteRatings): Promise<Accuracy>;
   rank(test: RemoteRatings, options?: { k?: number; threshold?: number }): Promise<RankingMetrics>;
   save(): Promise<Uint8Array<ArrayBuffer>>;
+  compact(options?: { encoding?: FactorEncoding }): Promise<RemoteModel>;
 }
 
 export class CofiWorker {

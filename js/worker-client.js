@@ -220,6 +220,7 @@ export class RemoteModel extends RemoteHandle {
   async evaluate(test) { return this._call('evaluate', [refOf(this, test, RemoteRatings, 'evaluate')]); }
   async rank(test, options) { return this._call('rank', [refOf(this, test, RemoteRatings, 'rank'), options]); }
   save() { return this._call('save'); }
+  async compact(options) { return wrap(this._connection, await this._call('compact', [options])); }
 }
 
 /** cofi in a worker: the same calls as `loadCofi()`'s object, each returning a Promise. */

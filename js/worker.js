@@ -15,7 +15,7 @@ const METHODS = {
   ratings: ['summary', 'userId', 'itemId', 'userIds', 'itemIds', 'hasUser', 'hasItem', 'userRatings', 'itemCount', 'counts', 'split'],
   items: ['title', 'titles', 'fields', 'ids'],
   model: ['explain', 'predict', 'predictMany', 'recommend', 'recommendFor', 'similarItems', 'popular', 'evaluate', 'rank',
-    'save', 'fit'],
+    'save', 'fit', 'compact'],
 };
 
 function kindOf(object) {

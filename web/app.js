@@ -83,7 +83,7 @@ const ui = Object.fromEntries([
   'recommendations', 'recommendations-heading', 'recommendations-note', 'rated', 'rated-heading', 'rated-note',
   'similar-section', 'similar', 'similar-heading', 'similar-note',
   'catalogue-search', 'search-results', 'mine', 'mine-note', 'clear-mine', 'for-me', 'for-me-note',
-  'download-model', 'model-file', 'export-n', 'export-csv', 'keep-note',
+  'download-model', 'download-compact', 'model-file', 'export-n', 'export-csv', 'keep-note',
 ].map((id) => [id.replace(/-([a-z])/g, (_, c) => c.toUpperCase()), $(id)]));
 
 const state = {
@@ -943,8 +943,12 @@ ui.clearMine.addEventListener('click', () => {
 // ---------------------------------------------------------------------------------------------
 // Keep: download and load models, export every user's top-N.
 
+// The algorithms a compact model can be made from (they serve new people from item factors alone).
+const COMPACT_SOURCES = new Set(['svd', 'als', 'ials', 'imported-als']);
+
 function enableModelActions() {
   ui.downloadModel.disabled = !state.model;
+  ui.downloadCompact.disabled = !state.model || !COMPACT_SOURCES.has(state.model.algorithm);
   ui.exportCsv.disabled = !state.model || !state.data;
 }
 
@@ -962,6 +966,20 @@ ui.downloadModel.addEventListener('click', () => enqueue(async () => {
   const bytes = await remote.save();
   download(new Blob([bytes], { type: 'application/octet-stream' }), `cofi-${algorithm}.cofi`);
   ui.keepNote.textContent = `Saved cofi-${algorithm}.cofi (${formatBytes(bytes.length)}): load it here again, or serve it with the embed template.`;
+}));
+
+ui.downloadCompact.addEventListener('click', () => enqueue(async () => {
+  const { remote, algorithm } = state.model;
+  const compact = await remote.compact({ encoding: 'int8' });
+  try {
+    const [bytes, full] = await Promise.all([compact.save(), remote.save()]);
+    download(new Blob([bytes], { type: 'application/octet-stream' }), `cofi-${algorithm}-compact.cofi`);
+    ui.keepNote.textContent = `Saved cofi-${algorithm}-compact.cofi (${formatBytes(bytes.length)}, ` +
+      `${(full.length / bytes.length).toFixed(1)}× smaller than the full model): it holds no one's ratings and ` +
+      'recommends to visitors from their own ratings (the embed template\'s ?rate=).';
+  } finally {
+    compact.dispose();
+  }
 }));
 
 ui.modelFile.addEventListener('change', () => {
@@ -984,7 +1002,9 @@ ui.modelFile.addEventListener('change', () => {
     renderEvaluation();
     enableModelActions();
     updateStatus();
-    ui.keepNote.textContent = `Loaded ${file.name}: a ${remote.algorithm} model. It answers from the ratings it was trained on.`;
+    ui.keepNote.textContent = remote.algorithm === 'compact'
+      ? `Loaded ${file.name}: a compact model. It knows no users; "Be the user" recommends from your ratings.`
+      : `Loaded ${file.name}: a ${remote.algorithm} model. It answers from the ratings it was trained on.`;
     if (state.data) await renderUser(state.user ?? defaultUser());
     await refreshForMe();
   });

@@ -18,6 +18,7 @@
 #include "io/items_reader.h"
 #include "io/model_file.h"
 #include "io/ratings_reader.h"
+#include "models/compact.h"
 #include "models/imported_als.h"
 #include "models/model.h"
 #include "util/json.h"
@@ -49,6 +50,9 @@ const char* kUsage =
     "                         metadata, or JSON with rank, regParam, alpha, implicitPrefs) and --set\n"
     "                         reg=, alpha=, implicit=, convention=spark|implicit; then recommend\n"
     "                         --model MODEL --rate ITEM=RATING... folds a person in as the trainer would\n"
+    "  compact --model MODEL --save OUT     a saved svd, als, ials or imported-als model cut down for\n"
+    "                         serving visitors on a static site: item factors in --encoding int8\n"
+    "                         (default), float16 or float32, no training ratings or users\n"
     "  algorithms                           the algorithm names\n"
     "\n"
     "saved models:\n"
@@ -111,7 +115,7 @@ Args parse_args(const std::vector<std::string>& argv) {
       {"--output", true},      {"--save", true},        {"--model", true},       {"--header", false},     {"--no-header", false},  {"--skip-bad-rows", false},
       {"--json", false},       {"--validation", true},  {"--patience", true},    {"--progress", false},
       {"--random", true},      {"--measure", true},     {"--npy", true},         {"--ids", true},
-      {"--settings", true}};
+      {"--settings", true},    {"--encoding", true}};
   Args a;
   if (argv.empty()) throw UsageError("no command given (try cofi --help)");
   a.command = argv[0];
@@ -488,6 +492,40 @@ class Command {
     return 0;
   }
 
+  // A saved svd, als, ials or imported-als model cut down for serving visitors (models/compact.h).
+  int compact() const {
+    const std::string source_path = a_.require("--model");
+    const std::string path = a_.require("--save");
+    const FactorEncoding encoding = parse_factor_encoding(a_.has("--encoding") ? a_.get("--encoding") : "int8");
+    const std::string source_bytes = io_.read_file(source_path);
+    const std::unique_ptr<Model> source = load_model(source_bytes, source_path);
+    const std::unique_ptr<Model> m = compact_model(*source, encoding);
+    const size_t bytes = save(*m);
+    const auto& compact = dynamic_cast<const CompactModel&>(*m);
+    const double smaller = static_cast<double>(source_bytes.size()) / static_cast<double>(bytes);
+    if (a_.json) {
+      JsonWriter j;
+      j.begin_object();
+      j.key("algo").value(m->algorithm());
+      j.key("source").value(compact.source());
+      j.key("encoding").value(factor_encoding_name(encoding));
+      j.key("items").value(m->train().num_items());
+      j.key("factors").value(compact.factors());
+      j.key("model_file").value(path);
+      j.key("model_bytes").value(static_cast<int64_t>(bytes));
+      j.key("source_bytes").value(static_cast<int64_t>(source_bytes.size()));
+      j.end_object();
+      *io_.out << j.str() << "\n";
+    } else {
+      char ratio[32];
+      std::snprintf(ratio, sizeof ratio, "%.1f", smaller);
+      *io_.out << "compact " << compact.source() << " model: " << m->train().num_items() << " items x " << compact.factors()
+               << " factors in " << factor_encoding_name(encoding) << "; saved " << path << " (" << bytes << " bytes, "
+               << ratio << "x smaller than " << source_bytes.size() << ")\n";
+    }
+    return 0;
+  }
+
   int fit() const {
     using clock = std::chrono::steady_clock;
     const std::string ratings_path = a_.require("--ratings");
@@ -813,11 +851,12 @@ int run_cli(const std::vector<std::string>& argv, const CliIo& io) {
     }
     const Args args = parse_args(argv);
     const std::string& cmd = args.command;
-    if (args.has("--save") && cmd != "fit" && cmd != "evaluate" && cmd != "import")
-      throw UsageError("--save works with fit, import and evaluate --train/--test, not " + cmd);
+    if (args.has("--save") && cmd != "fit" && cmd != "evaluate" && cmd != "import" && cmd != "compact")
+      throw UsageError("--save works with fit, import, compact and evaluate --train/--test, not " + cmd);
     if (args.has("--model") && cmd != "recommend" && cmd != "similar" && cmd != "predict" && cmd != "rank" &&
-        cmd != "evaluate")
-      throw UsageError("--model works with recommend, similar, predict, rank and evaluate, not " + cmd);
+        cmd != "evaluate" && cmd != "compact")
+      throw UsageError("--model works with recommend, similar, predict, rank, evaluate and compact, not " + cmd);
+    if (args.has("--encoding") && cmd != "compact") throw UsageError("--encoding works with compact, not " + cmd);
     Command c(args, io);
     if (args.command == "fit") return c.fit();
     if (args.command == "inspect") return c.inspect();
@@ -828,6 +867,7 @@ int run_cli(const std::vector<std::string>& argv, const CliIo& io) {
     if (args.command == "predict") return c.predict();
     if (args.command == "search") return c.search();
     if (args.command == "import") return c.import_factors();
+    if (args.command == "compact") return c.compact();
     if (args.command == "algorithms") {
       for (const auto& n : model_names()) *io.out << n << "\n";
       return 0;

@@ -34,6 +34,7 @@ inline U load_bits(const char* p) {
   return v;
 }
 inline void store(char* p, uint8_t v) { p[0] = static_cast<char>(v); }
+inline void store(char* p, uint16_t v) { store_bits(p, v); }
 inline void store(char* p, uint32_t v) { store_bits(p, v); }
 inline void store(char* p, uint64_t v) { store_bits(p, v); }
 inline void store(char* p, int32_t v) { store_bits(p, static_cast<uint32_t>(v)); }
@@ -49,6 +50,7 @@ inline void store(char* p, double v) {
   store_bits(p, bits);
 }
 inline void load(const char* p, uint8_t& v) { v = static_cast<uint8_t>(p[0]); }
+inline void load(const char* p, uint16_t& v) { v = load_bits<uint16_t>(p); }
 inline void load(const char* p, uint32_t& v) { v = load_bits<uint32_t>(p); }
 inline void load(const char* p, uint64_t& v) { v = load_bits<uint64_t>(p); }
 inline void load(const char* p, int32_t& v) { v = static_cast<int32_t>(load_bits<uint32_t>(p)); }
@@ -78,7 +80,7 @@ class BinaryWriter {
     bytes_.append(s.data(), s.size());
   }
   void raw(std::string_view s) { bytes_.append(s.data(), s.size()); }
-  // An array: its u64 element count, then the elements (float, double, int32_t, int64_t, uint8_t).
+  // An array: its u64 element count, then the elements (float, double, int32_t, int64_t, uint8_t, uint16_t, uint32_t).
   template <typename T>
   void vec(const std::vector<T>& v) {
     u64(v.size());
@@ -189,6 +191,8 @@ class BinaryReader {
   }
   size_t remaining() const { return data_.size() - pos_; }
   size_t position() const { return pos_; }
+  // The bytes already read from position `from` (as position() counts) up to here.
+  std::string_view read_since(size_t from) const { return data_.substr(from, pos_ - from); }
   const std::string& source() const { return source_; }
   // Throws ParseError naming the source, the problem and the file offset.
   [[noreturn]] void fail(const std::string& problem) const { fail_at(pos_, problem); }

@@ -47,6 +47,8 @@ class Als : public Model {
   std::string algorithm() const override { return "als"; }
 
   int factors() const { return factors_; }
+  double reg() const { return reg_; }
+  float mu() const { return mu_; }  // the global mean, fixed during training
   // Row-major factors (num_users x factors, num_items x factors) and biases, for tests.
   const std::vector<float>& user_factors() const { return user_factors_; }
   const std::vector<float>& item_factors() const { return item_factors_; }

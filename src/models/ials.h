@@ -49,6 +49,8 @@ class Ials : public Model {
 
   int factors() const { return factors_; }
   double reg() const { return reg_; }
+  double alpha() const { return alpha_; }
+  bool binary() const { return binary_; }
   // The confidence of an observed rating: 1 + alpha r (or 1 + alpha with binary=true).
   double confidence(float rating) const { return 1.0 + alpha_ * (binary_ ? 1.0 : static_cast<double>(rating)); }
   // Row-major factors (num_users x factors, num_items x factors), for tests.

@@ -73,44 +73,61 @@ void add_outer(std::vector<double>& a, const float* y, double w, int n) {
 
 }  // namespace
 
-std::vector<double> ImportedAls::fold_in(const Profile& person) const {
-  const int k = rank_;
-  std::vector<double> a = implicit_ ? gram_ : std::vector<double>(static_cast<size_t>(k) * static_cast<size_t>(k), 0.0);
+std::vector<double> item_gram(const std::vector<float>& item_factors, int k) {
+  std::vector<double> gram(static_cast<size_t>(k) * static_cast<size_t>(k), 0.0);
+  const size_t items = item_factors.size() / static_cast<size_t>(k);
+  for (size_t i = 0; i < items; ++i) add_outer(gram, item_factors.data() + i * static_cast<size_t>(k), 1.0, k);
+  return gram;
+}
+
+std::vector<double> weighted_fold_in(const std::vector<float>& item_factors, int k, const std::vector<double>* gram,
+                                     const std::vector<int32_t>& items, const std::vector<double>& weights,
+                                     const std::vector<double>& targets, double lambda) {
+  std::vector<double> a = gram ? *gram : std::vector<double>(static_cast<size_t>(k) * static_cast<size_t>(k), 0.0);
   std::vector<double> b(static_cast<size_t>(k), 0.0);
-  double weight_count = 0.0;  // Spark's numExplicits: all ratings (explicit) or positive ones (implicit)
   bool any_target = false;
-  for (size_t r = 0; r < person.items.size(); ++r) {
-    const float* y = item_factors_.data() + static_cast<size_t>(person.items[r]) * static_cast<size_t>(k);
+  for (size_t r = 0; r < items.size(); ++r) {
+    const float* y = item_factors.data() + static_cast<size_t>(items[r]) * static_cast<size_t>(k);
+    add_outer(a, y, weights[r], k);
+    if (targets[r] != 0.0) {
+      any_target = true;
+      for (int f = 0; f < k; ++f) b[static_cast<size_t>(f)] += targets[r] * y[f];
+    }
+  }
+  for (int f = 0; f < k; ++f) a[static_cast<size_t>(f * k + f)] += lambda;
+  if (!any_target) return std::vector<double>(static_cast<size_t>(k), 0.0);
+  if (!cholesky_solve(a, b, k)) throw std::invalid_argument("the fold-in system is singular: give reg > 0");
+  return b;
+}
+
+std::vector<double> ImportedAls::fold_in(const Profile& person) const {
+  const size_t n = person.items.size();
+  std::vector<double> weights(n), targets(n);
+  double weight_count = 0.0;  // Spark's numExplicits: all ratings (explicit) or positive ones (implicit)
+  for (size_t r = 0; r < n; ++r) {
     const double rating = person.ratings[r];
-    double target = 0.0;  // the coefficient of y in b
     if (!implicit_) {
-      add_outer(a, y, 1.0, k);
-      target = rating;
+      weights[r] = 1.0;
+      targets[r] = rating;
       weight_count += 1.0;
     } else if (spark_) {
       const double c1 = alpha_ * std::fabs(rating);
-      add_outer(a, y, c1, k);
-      if (rating > 0) {
-        target = 1.0 + c1;
-        weight_count += 1.0;
-      }
+      weights[r] = c1;
+      targets[r] = rating > 0 ? 1.0 + c1 : 0.0;
+      if (rating > 0) weight_count += 1.0;
     } else {
       const double confidence = alpha_ * rating;
-      add_outer(a, y, std::fabs(confidence) - 1.0, k);
-      if (confidence > 0) target = confidence;
-    }
-    if (target != 0.0) {
-      any_target = true;
-      for (int f = 0; f < k; ++f) b[static_cast<size_t>(f)] += target * y[f];
+      weights[r] = std::fabs(confidence) - 1.0;
+      targets[r] = confidence > 0 ? confidence : 0.0;
     }
   }
   // Spark weighs lambda by the number of (positive) ratings; implicit adds it once.
   const double lambda = spark_ ? reg_ * weight_count : reg_;
-  for (int f = 0; f < k; ++f) a[static_cast<size_t>(f * k + f)] += lambda;
-  if (!any_target) return std::vector<double>(static_cast<size_t>(k), 0.0);
-  if (!cholesky_solve(a, b, k))
+  try {
+    return weighted_fold_in(item_factors_, rank_, implicit_ ? &gram_ : nullptr, person.items, weights, targets, lambda);
+  } catch (const std::invalid_argument&) {
     throw std::invalid_argument("the fold-in system is singular: give reg > 0 (Spark's regParam, implicit's regularization)");
-  return b;
+  }
 }
 
 void ImportedAls::do_score(const Profile& person, std::vector<float>& scores) const {
@@ -147,9 +164,7 @@ void ImportedAls::read_state(const Dataset& train, BinaryReader& in) {
   rank_ = rank;
   item_factors_ = std::move(factors);
   // Y^T Y once (lower triangle), for every implicit fold-in.
-  gram_.assign(static_cast<size_t>(rank_) * static_cast<size_t>(rank_), 0.0);
-  for (int32_t i = 0; i < train.num_items(); ++i)
-    add_outer(gram_, item_factors_.data() + static_cast<size_t>(i) * static_cast<size_t>(rank_), 1.0, rank_);
+  gram_ = item_gram(item_factors_, rank_);
 }
 
 Params import_params(const std::string& convention, const FactorSettings* settings, const std::string& source,

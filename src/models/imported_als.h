@@ -58,6 +58,17 @@ class ImportedAls : public Model {
   std::vector<double> gram_;  // Y^T Y (rank x rank), for the implicit solves
 };
 
+// The fold-in every confidence-weighted factor model shares: solves, in double by Cholesky,
+//   (gram + sum_r weights_r y_r y_r^T + lambda I) x = sum_r targets_r y_r
+// over the person's rated items (y_r = row items[r] of `item_factors`, k values per row; `gram` is
+// Y^T Y's lower triangle, k x k row-major, or nullptr for none). All-zero targets give x = 0.
+// Throws std::invalid_argument when the system is not positive definite (lambda = 0, say).
+std::vector<double> weighted_fold_in(const std::vector<float>& item_factors, int k, const std::vector<double>* gram,
+                                     const std::vector<int32_t>& items, const std::vector<double>& weights,
+                                     const std::vector<double>& targets, double lambda);
+// Y^T Y of row-major item factors (k per row): the lower triangle, k x k row-major, in double.
+std::vector<double> item_gram(const std::vector<float>& item_factors, int k);
+
 // The parameters of an imported-als model: `convention`, then what the training run's `settings`
 // give (when not null; their rank must be the factors' rank, and `source` names them in that
 // error), then `overrides` (the caller's explicit choices win).

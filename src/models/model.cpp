@@ -194,11 +194,13 @@ std::vector<ScoredItem> top_n(const std::vector<float>& scores, const std::vecto
 
 }  // namespace
 
+float Model::item_popularity(int32_t item) const { return static_cast<float>(train_->by_item().row_size(item)); }
+
 std::vector<ScoredItem> Model::popular(int n, const std::vector<int32_t>& exclude) const {
   require_fitted("popular");
   std::vector<float> counts(static_cast<size_t>(train_->num_items()));
   for (int32_t i = 0; i < train_->num_items(); ++i)
-    counts[static_cast<size_t>(i)] = static_cast<float>(train_->by_item().row_size(i));
+    counts[static_cast<size_t>(i)] = item_popularity(i);
   std::vector<uint8_t> excluded(counts.size(), 0);
   for (int32_t i : exclude)
     if (i >= 0 && i < train_->num_items()) excluded[static_cast<size_t>(i)] = 1;
@@ -223,7 +225,7 @@ std::vector<ScoredItem> Model::recommend(const Profile& person, int n, const Rec
   if (person.items.empty()) {
     scores.resize(num_items);
     for (size_t i = 0; i < num_items; ++i)
-      scores[i] = static_cast<float>(train_->by_item().row_size(static_cast<int32_t>(i)));
+      scores[i] = item_popularity(static_cast<int32_t>(i));
   } else {
     score(person, scores);
     if (filter.exclude_rated)

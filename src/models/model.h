@@ -163,6 +163,9 @@ class Model {
   // provided by models that can fold one in, which override this.
   virtual void do_score(const Profile& person, std::vector<float>& scores) const;
   void require_fitted(const char* what) const;
+  // How popular an item is, for popular(): its number of training ratings. A model that keeps no
+  // ratings (compact) keeps the counts and overrides this.
+  virtual float item_popularity(int32_t item) const;
   // The training set as the model holds it (set before do_fit runs), for models made of models.
   const std::shared_ptr<const Dataset>& train_shared() const { return train_; }
 

@@ -7,6 +7,7 @@
 #include "models/bpmf.h"
 #include "models/bpr.h"
 #include "models/co_clustering.h"
+#include "models/compact.h"
 #include "models/ease.h"
 #include "models/global_mean.h"
 #include "models/ials.h"
@@ -51,6 +52,7 @@ std::unique_ptr<Model> create(const std::string& algorithm, const Params& params
   if (algorithm == "ease") return std::make_unique<Ease>(params);
   // Not listed in model_names: it is imported (import_item_factors), never fitted.
   if (algorithm == "imported-als") return std::make_unique<ImportedAls>(params);
+  if (algorithm == "compact") return std::make_unique<CompactModel>(params);
   std::string names;
   for (const auto& n : model_names()) names += (names.empty() ? "" : ", ") + n;
   throw std::invalid_argument("unknown algorithm '" + algorithm + "' (known: " + names + ")");

@@ -67,6 +67,8 @@ class Svd : public Model {
   int factors() const { return factors_; }
   bool biased() const { return biased_; }
   float mu() const { return mu_; }  // global mean of the training ratings; 0 when unbiased
+  float reg_bu() const { return reg_bu_; }  // the fold-in's penalties
+  float reg_pu() const { return reg_pu_; }
   const std::vector<float>& user_bias() const { return user_bias_; }
   const std::vector<float>& item_bias() const { return item_bias_; }
   const std::vector<float>& user_factors() const { return user_factors_; }  // users x factors

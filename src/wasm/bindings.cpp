@@ -23,6 +23,7 @@
 #include "io/items_reader.h"
 #include "io/model_file.h"
 #include "io/ratings_reader.h"
+#include "models/compact.h"
 #include "models/imported_als.h"
 #include "models/model.h"
 #include "util/memory.h"
@@ -732,6 +733,14 @@ EMSCRIPTEN_BINDINGS(cofi_core) {
                     val r = accuracy_value(evaluate_accuracy(*h.model, trained(h, "evaluate").translate(*test.data)));
                     r.set("predictSeconds", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
                     return r;
+                  });
+                }))
+      .function("compact", optional_override([](const ModelHandle& h, const std::string& encoding) {
+                  return guard([&] {
+                    trained(h, "compact");
+                    auto out = std::make_shared<ModelHandle>();
+                    out->model = compact_model(*h.model, parse_factor_encoding(encoding));
+                    return val(out);
                   });
                 }))
       .function("save", optional_override([](const ModelHandle& h) {

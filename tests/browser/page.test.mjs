@@ -414,6 +414,13 @@ test('(g) keep: the model downloads and loads back with the same recommendations
     await saved.saveAs(modelPath);
     const bytes = await readFile(modelPath);
     assert.ok(bytes.length > 1000);
+    const [small] = await Promise.all([page.waitForEvent('download'), page.click('#download-compact')]);
+    assert.equal(small.suggestedFilename(), 'cofi-svd-compact.cofi');
+    const smallPath = path.join(scratch, 'cofi-svd-compact.cofi');
+    await small.saveAs(smallPath);
+    const smallBytes = await readFile(smallPath);
+    assert.ok(smallBytes.length * 3 < bytes.length, `compact ${smallBytes.length} bytes vs ${bytes.length}`);
+    await page.waitForFunction(() => /cofi-svd-compact\.cofi .* smaller than the full model/.test(document.getElementById('keep-note').textContent), null, WAIT);
 
     // Retrain something else, then load the saved model back.
     await page.selectOption('#algorithm', 'popular');
@@ -551,6 +558,15 @@ test('(k) the embed template shows recommendations from a saved model', { timeou
     await page.fill('#user', 'nobody');
     await page.press('#user', 'Enter');
     await page.waitForFunction(() => document.getElementById('status').textContent.startsWith('nobody is unknown'), null, WAIT);
+    // A compact model (no users, no ratings) serves a visitor from ?rate=.
+    const compact = model.compact({ encoding: 'int8' });
+    await writeFile(path.join(site, 'embed/model.cofi'), compact.save());
+    const [first, second] = items.ids();
+    await page.goto(`${embedServer.url}embed/?rate=${first}:5,${second}:1`);
+    await page.waitForFunction(() => document.querySelectorAll('#recommendations li').length === 10, null, WAIT);
+    assert.equal(await page.textContent('#status'), 'Recommended from your 2 ratings:');
+    const forVisitor = await page.$$eval('#recommendations li', (lis) => lis.map((li) => li.textContent));
+    assert.deepEqual(forVisitor, compact.recommendFor([[first, 5], [second, 1]]).items.map(({ item }) => items.title(item)));
     assert.deepEqual(errors, []);
   } finally {
     await page.close();

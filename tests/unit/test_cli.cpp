@@ -356,3 +356,36 @@ TEST_CASE("cli rank, algorithms, help", "[cli]") {
     CHECK_THAT(r.out, Catch::StartsWith("usage: cofi"));
   }
 }
+
+TEST_CASE("cli compact cuts a saved model down and serves visitors from it", "[cli]") {
+  FakeFiles fs;
+  REQUIRE(fs.run({"fit", "--ratings", "f.csv", "--algo", "svd", "--set", "factors=3", "--save", "svd.cofi"}).status == 0);
+  const Result r = fs.run({"compact", "--model", "svd.cofi", "--save", "small.cofi", "--encoding", "float16", "--json"});
+  REQUIRE(r.status == 0);
+  CHECK_THAT(r.out, Catch::Contains("{\"algo\":\"compact\",\"source\":\"svd\",\"encoding\":\"float16\",\"items\":5,\"factors\":3,"));
+  CHECK(json_number(r.out, "model_bytes") == static_cast<double>(fs.files["small.cofi"].size()));
+  CHECK(json_number(r.out, "source_bytes") == static_cast<double>(fs.files["svd.cofi"].size()));
+  CHECK(fs.files["small.cofi"].size() < fs.files["svd.cofi"].size());
+  // A visitor folded in by the compact model gets what the full model gives (float16 rounding aside).
+  const std::vector<std::string> visitor = {"--rate", "a=5", "--rate", "b=1", "-n", "3", "--json"};
+  auto ask = [&](const std::string& model) {
+    std::vector<std::string> args = {"recommend", "--model", model};
+    args.insert(args.end(), visitor.begin(), visitor.end());
+    return fs.run(args);
+  };
+  const Result full = ask("svd.cofi"), small = ask("small.cofi");
+  REQUIRE(full.status == 0);
+  REQUIRE(small.status == 0);
+  CHECK(json_items(small.out) == json_items(full.out));
+  const Result text = fs.run({"compact", "--model", "svd.cofi", "--save", "int8.cofi"});
+  REQUIRE(text.status == 0);
+  CHECK_THAT(text.out, Catch::StartsWith("compact svd model: 5 items x 3 factors in int8; saved int8.cofi ("));
+  // Usage and input errors.
+  check_error(fs.run({"compact", "--model", "svd.cofi"}), "--save");
+  check_error(fs.run({"compact", "--save", "x.cofi"}), "--model");
+  check_error(fs.run({"compact", "--model", "svd.cofi", "--save", "x.cofi", "--encoding", "int4"}),
+              "unknown factor encoding \"int4\" (float32, float16 or int8)");
+  check_error(fs.run({"inspect", "f.csv", "--encoding", "int8"}), "--encoding works with compact, not inspect");
+  REQUIRE(fs.run({"fit", "--ratings", "f.csv", "--algo", "knn-basic", "--save", "knn.cofi"}).status == 0);
+  check_error(fs.run({"compact", "--model", "knn.cofi", "--save", "x.cofi"}), "not from knn-basic");
+}

@@ -4,6 +4,8 @@
 //   items.csv    optional: item id, title (any further columns are ignored here)
 // and a copy of cofi's dist/ (index.js, errors.js, cofi-core.mjs, cofi-core.wasm), then point
 // COFI below at it. ?user=<id> (or the form) picks the person; without one, the most rated items.
+// ?rate=<item>:<rating>,... recommends for a visitor from their own ratings instead (no training
+// users needed: this works with a compact model, `cofi compact`, which publishes no one's ratings).
 import { loadCofi } from '../dist/index.js'; // COFI: where your copy of cofi's dist/index.js is
 
 const MODEL_URL = './model.cofi';
@@ -31,12 +33,9 @@ async function start() {
   const itemsResponse = await fetchOptional(ITEMS_URL);
   const items = itemsResponse ? await cofi.readItems(new Uint8Array(await itemsResponse.arrayBuffer()), { source: 'items.csv' }) : null;
 
-  function show(user) {
-    const result = user ? model.recommend(user, { n: N }) : { known: false, items: model.popular({ n: N }) };
-    status.textContent = !user ? 'The most rated items (give a user id for personal picks).'
-      : result.known ? `Recommended for ${user}:` : `${user} is unknown here, so these are the most rated items.`;
+  function render(scored) {
     // Titles come from a file: set as text, never as HTML.
-    list.replaceChildren(...result.items.map(({ item }) => {
+    list.replaceChildren(...scored.map(({ item }) => {
       const li = document.createElement('li');
       li.textContent = items?.title(item) ?? item;
       li.dataset.item = item;
@@ -44,6 +43,22 @@ async function start() {
     }));
   }
 
+  function show(user) {
+    const result = user ? model.recommend(user, { n: N }) : { known: false, items: model.popular({ n: N }) };
+    status.textContent = !user ? 'The most rated items (give a user id for personal picks).'
+      : result.known ? `Recommended for ${user}:` : `${user} is unknown here, so these are the most rated items.`;
+    render(result.items);
+  }
+
+  // A visitor's ratings, e.g. ?rate=50:5,172:4 (a site would keep them in localStorage).
+  const rate = new URLSearchParams(location.search).get('rate');
+  if (rate) {
+    const pairs = rate.split(',').map((pair) => pair.split(':')).filter((pair) => pair.length === 2);
+    const result = model.recommendFor(pairs.map(([item, rating]) => [item, Number(rating)]), { n: N });
+    status.textContent = `Recommended from your ${pairs.length} ratings:`;
+    render(result.items);
+    return;
+  }
   const user = new URLSearchParams(location.search).get('user') ?? '';
   userInput.value = user;
   show(user.trim());
