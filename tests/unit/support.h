@@ -1,5 +1,7 @@
 // Helpers shared by the Catch2 tests.
 #pragma once
+#include <exception>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -19,6 +21,16 @@ inline std::vector<float> scores_of(const Model& m, const Profile& p) {
   std::vector<float> s;
   m.score(p, s);
   return s;
+}
+
+// What `f` throws (its what()), or "no error": for tests of exact messages.
+inline std::string error_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+  return "no error";
 }
 
 }  // namespace cofi::test

@@ -26,6 +26,8 @@ using cofi::Profile;
 using cofi::kernels::float_to_half;
 using cofi::kernels::half_to_float;
 
+using cofi::test::error_of;
+
 namespace {
 
 // 80 people x 50 items with two planted tastes, ratings 1-5, about 40% of pairs rated (seeded LCG).
@@ -74,15 +76,6 @@ double largest_difference(const std::vector<float>& a, const std::vector<float>&
   double worst = 0.0;
   for (size_t i = 0; i < a.size(); ++i) worst = std::max(worst, std::fabs(static_cast<double>(a[i]) - b[i]));
   return worst;
-}
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return "no error";
 }
 
 }  // namespace

@@ -3,6 +3,8 @@
 // objective, by QR on the stacked system rather than by the normal equations the model uses).
 #include <catch2/catch.hpp>
 
+#include "support.h"
+
 #include <Eigen/Dense>
 #include <cstring>
 #include <filesystem>
@@ -24,6 +26,8 @@ using cofi::ItemFactors;
 using cofi::Params;
 using cofi::Profile;
 
+using cofi::test::error_of;
+
 namespace {
 
 const std::filesystem::path kFixture = std::filesystem::path(__FILE__).parent_path() / ".." / "fixtures" / "spark-als";
@@ -44,15 +48,6 @@ std::string spark_parts(const std::filesystem::path& dir) {
   std::string all;
   for (const auto& p : parts) all += read_file(p);
   return all;
-}
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return "no error";
 }
 
 Eigen::MatrixXd matrix_of(const ItemFactors& f) {
