@@ -148,19 +148,17 @@ void CompactModel::do_score(const Profile& person, std::vector<float>& scores) c
   }
   std::vector<float> x;
   float bias = 0.0f;
-  if (source_ == "svd" || source_ == "als") {
+  if (source_ == "svd") {
+    FoldedUser folded = static_cast<const Svd&>(*settings_).fold_in_with(person, item_factors_, item_bias_, mu_);
+    x = std::move(folded.factors);
+    bias = folded.bias;
+  } else if (source_ == "als") {
+    // ALS-WR's user solve: one penalty, reg times the person's ratings, on the bias and factors.
     std::vector<double> targets(person.items.size());
     for (size_t r = 0; r < person.items.size(); ++r)
       targets[r] = static_cast<double>(person.ratings[r]) - mu_ - item_bias_[static_cast<size_t>(person.items[r])];
-    FoldedUser folded;
-    if (source_ == "svd") {
-      const auto& svd = static_cast<const Svd&>(*settings_);
-      folded = fold_in_ridge(item_factors_, factors_, person.items, targets, svd.biased(), svd.reg_bu(), svd.reg_pu());
-    } else {
-      // ALS-WR's user solve: one penalty, reg times the person's ratings, on the bias and factors.
-      const double reg = static_cast<const Als&>(*settings_).reg() * static_cast<double>(person.items.size());
-      folded = fold_in_ridge(item_factors_, factors_, person.items, targets, true, reg, reg);
-    }
+    const double reg = static_cast<const Als&>(*settings_).reg() * static_cast<double>(person.items.size());
+    FoldedUser folded = fold_in_ridge(item_factors_, factors_, person.items, targets, true, reg, reg);
     x = std::move(folded.factors);
     bias = folded.bias;
   } else {  // ials

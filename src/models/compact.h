@@ -6,7 +6,7 @@
 // Sources: svd, als, ials and imported-als (the models whose answers to a new person come from
 // item factors alone). A visitor is folded in with the source model's own solve, on the stored
 // factors:
-//   svd           ridge fit of (b_u, p_u): penalties reg_bu, reg_pu (Svd::fold_in)
+//   svd           its fold_in: the training SGD for this one person (default), or ridge (Svd::fold_in_with)
 //   als           ridge fit of (b_u, p_u): penalty reg * n on both (ALS-WR; the training user solve)
 //   ials          (Y^T Y + sum (c - 1) y y^T + reg I) x = sum c y,  c = 1 + alpha r (1 + alpha if binary)
 //   imported-als  the convention it was imported with (imported_als.h)

@@ -103,6 +103,7 @@ Svd::Svd(const Params& params) {
   reg_qi_ = static_cast<float>(params.get_double("reg_qi", reg, 0.0, 1e6));
   init_mean_ = params.get_double("init_mean", 0.0, -1e3, 1e3);
   init_std_ = params.get_double("init_std", 0.1, 0.0, 1e3);
+  fold_in_sgd_ = params.get_choice("fold_in", "sgd", {"sgd", "ridge"}) == "sgd";
   params.finish(algorithm());
 }
 
@@ -202,16 +203,37 @@ Prediction Svd::do_predict(int32_t user, int32_t item) const {
 
 FoldedUser Svd::fold_in(const Profile& person) const {
   require_fitted("fold_in");
+  return fold_in_with(person, item_factors_, item_bias_, mu_);
+}
+
+FoldedUser Svd::fold_in_with(const Profile& person, const std::vector<float>& item_factors,
+                             const std::vector<float>& item_bias, float mu) const {
   if (person.items.size() != person.ratings.size())
     throw std::invalid_argument("a profile needs as many ratings as items");
-  std::vector<double> targets(person.items.size());
-  for (size_t r = 0; r < person.items.size(); ++r) {
-    const int32_t i = person.items[r];
-    if (i < 0 || i >= static_cast<int32_t>(item_bias_.size()))
+  for (int32_t i : person.items)
+    if (i < 0 || i >= static_cast<int32_t>(item_bias.size()))
       throw std::out_of_range("profile item index outside the training set");
-    targets[r] = static_cast<double>(person.ratings[r]) - mu_ - item_bias_[static_cast<size_t>(i)];
+  const size_t k = static_cast<size_t>(factors_);
+  if (!fold_in_sgd_) {
+    std::vector<double> targets(person.items.size());
+    for (size_t r = 0; r < person.items.size(); ++r)
+      targets[r] = static_cast<double>(person.ratings[r]) - mu - item_bias[static_cast<size_t>(person.items[r])];
+    return fold_in_ridge(item_factors, factors_, person.items, targets, biased_, reg_bu_, reg_pu_);
   }
-  return fold_in_ridge(item_factors_, factors_, person.items, targets, biased_, reg_bu_, reg_pu_);
+  // The training epochs for this one person, items fixed, from b = 0 and p = 0.
+  FoldedUser folded;
+  folded.factors.assign(k, 0.0f);
+  float* p = folded.factors.data();
+  for (int epoch = 0; epoch < epochs_; ++epoch) {
+    for (size_t r = 0; r < person.items.size(); ++r) {
+      const size_t i = static_cast<size_t>(person.items[r]);
+      const float* q = item_factors.data() + i * k;
+      const float err = person.ratings[r] - (mu + folded.bias + item_bias[i] + kernels::dot(q, p, factors_));
+      if (biased_) folded.bias += lr_bu_ * (err - reg_bu_ * folded.bias);
+      for (size_t f = 0; f < k; ++f) p[f] += lr_pu_ * (err * q[f] - reg_pu_ * p[f]);
+    }
+  }
+  return folded;
 }
 
 void Svd::do_score(const Profile& person, std::vector<float>& scores) const {

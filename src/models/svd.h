@@ -10,14 +10,22 @@
 //
 // Prediction: an unknown user or item drops its terms (Surprise: unknown user -> mu + b_i) and is
 // flagged as a fallback; biased=false with an unknown side falls back to the global mean.
-// A new person (Profile with user -1) is folded in with the item parameters fixed: (b_u, p_u)
-// minimise the ridge objective  sum_r (r - mu - b_u - b_i - q_i . p_u)^2 + reg_pu |p_u|^2 + reg_bu b_u^2
-// (solved in closed form; without b_u when unbiased). similar_items and item_similarity (used by
+// A new person (Profile with user -1) is folded in with the item parameters fixed, by fold_in:
+//   sgd (default)  the training itself for this one person: (b_u, p_u) start at 0 and take the
+//                  epochs' SGD steps above over the person's ratings in their order, q_i and b_i
+//                  fixed (so they are shrunk as the training users were)
+//   ridge          the closed-form minimum of  sum_r (r - mu - b_u - b_i - q_i . p_u)^2
+//                  + reg_pu |p_u|^2 + reg_bu b_u^2  (without b_u when unbiased)
+// sgd is the default because it was much better on held-out ratings, measured on training data
+// only: u1.base split 80/20 by train_test_split (seeds 1 and 2), each user of the 80% folded in
+// from their 80% ratings and scored on their 20% at the defaults: RMSE 0.938 / 0.926 (sgd),
+// 1.204 / 1.195 (ridge: with reg 0.02 on 100 factors it overfits a person's few ratings), against
+// 0.946 / 0.934 for the users' trained vectors. similar_items and item_similarity (used by
 // explanations): cosine of item factor vectors.
 //
 // Parameters: factors or n_factors (100), epochs (20), biased (true), lr (0.005) and lr_bu, lr_bi,
 // lr_pu, lr_qi overriding it, reg (0.02) and reg_bu, reg_bi, reg_pu, reg_qi, init_mean (0),
-// init_std (0.1).
+// init_std (0.1), fold_in (sgd | ridge).
 #pragma once
 #include <cstdint>
 #include <vector>
@@ -60,15 +68,17 @@ class Svd : public Model {
   std::vector<ScoredItem> similar_items(int32_t item, int n) const override;
   float item_similarity(int32_t a, int32_t b) const override;  // cosine of the item factors
 
-  // The person's (b_u, p_u) by the ridge fold-in described above (b_u = 0 when unbiased).
+  // The person's (b_u, p_u) by the fold-in described above (b_u = 0 when unbiased).
   FoldedUser fold_in(const Profile& person) const;
+  // The same fold-in against the given item parameters (a compact copy's): only this model's
+  // settings are used, so it works on a model that was never fitted.
+  FoldedUser fold_in_with(const Profile& person, const std::vector<float>& item_factors,
+                          const std::vector<float>& item_bias, float mu) const;
 
   // The learned parameters (after fit).
   int factors() const { return factors_; }
   bool biased() const { return biased_; }
   float mu() const { return mu_; }  // global mean of the training ratings; 0 when unbiased
-  float reg_bu() const { return reg_bu_; }  // the fold-in's penalties
-  float reg_pu() const { return reg_pu_; }
   const std::vector<float>& user_bias() const { return user_bias_; }
   const std::vector<float>& item_bias() const { return item_bias_; }
   const std::vector<float>& user_factors() const { return user_factors_; }  // users x factors
@@ -98,6 +108,7 @@ class Svd : public Model {
   float lr_bu_, lr_bi_, lr_pu_, lr_qi_;
   float reg_bu_, reg_bi_, reg_pu_, reg_qi_;
   double init_mean_, init_std_;
+  bool fold_in_sgd_;
 
   float mu_ = 0.0f;
   float global_mean_ = 0.0f;  // the fallback of an unbiased model

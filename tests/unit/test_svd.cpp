@@ -317,11 +317,11 @@ TEST_CASE("svd and svdpp: the training loss decreases every epoch", "[svd]") {
   }
 }
 
-TEST_CASE("svd: a new person is folded in by ridge regression", "[svd]") {
+TEST_CASE("svd: with fold_in=ridge a new person is folded in by ridge regression", "[svd]") {
   const auto data = generated(40, 30, 0.5, 21);
   for (bool biased : {true, false}) {
     INFO("biased " << biased);
-    const auto m = fitted("svd", data, {{"factors", "6"}, {"epochs", "10"}, {"biased", biased ? "true" : "false"}}, 4);
+    const auto m = fitted("svd", data, {{"factors", "6"}, {"epochs", "10"}, {"biased", biased ? "true" : "false"}, {"fold_in", "ridge"}}, 4);
     const auto& s = as_svd(m);
     const std::vector<float> no_offset(6, 0.0f);
     for (int32_t user : {0, 7, 19}) {
@@ -362,12 +362,60 @@ TEST_CASE("svd: a new person is folded in by ridge regression", "[svd]") {
   }
   // By hand, one factor, no bias: ratings r_a = 2 of item a with q_a = 1 -> p = q r / (q^2 + reg).
   const auto tiny = load(kThree);
-  const auto m = fitted("svd", tiny, {{"factors", "1"}, {"epochs", "0"}, {"biased", "false"}, {"reg_pu", "0.5"}}, 3);
+  const auto m = fitted("svd", tiny, {{"factors", "1"}, {"epochs", "0"}, {"biased", "false"}, {"reg_pu", "0.5"}, {"fold_in", "ridge"}}, 3);
   const float q0 = as_svd(m).item_factors()[0];
   Profile person;
   person.items = {0};
   person.ratings = {2.0f};
   CHECK(as_svd(m).fold_in(person).factors[0] == Approx(q0 * 2.0 / (q0 * q0 + 0.5)));
+}
+
+TEST_CASE("svd: a new person is folded in by the training SGD, items fixed", "[svd]") {
+  const auto data = generated(40, 30, 0.5, 23);
+  for (bool biased : {true, false}) {
+    INFO("biased " << biased);
+    const auto m = fitted("svd", data, {{"factors", "4"}, {"epochs", "7"}, {"lr", "0.01"}, {"reg_pu", "0.05"},
+                                        {"biased", biased ? "true" : "false"}}, 2);
+    const auto& s = as_svd(m);
+    Profile person;
+    person.items = {4, 1, 9, 2};  // not in index order: the steps follow the person's order
+    person.ratings = {5.0f, 2.0f, 4.5f, 1.0f};
+    // The epochs written out in double (the model steps in float): b and p from 0, q and b_i fixed.
+    double b = 0.0;
+    std::vector<double> p(4, 0.0);
+    for (int epoch = 0; epoch < 7; ++epoch)
+      for (size_t r = 0; r < person.items.size(); ++r) {
+        const size_t i = static_cast<size_t>(person.items[r]);
+        double est = s.mu() + b + s.item_bias()[i];
+        for (size_t f = 0; f < 4; ++f) est += s.item_factors()[i * 4 + f] * p[f];
+        const double err = person.ratings[r] - est;
+        if (biased) b += 0.01 * (err - 0.02 * b);
+        for (size_t f = 0; f < 4; ++f) p[f] += 0.01 * (err * s.item_factors()[i * 4 + f] - 0.05 * p[f]);
+      }
+    const cofi::FoldedUser folded = s.fold_in(person);
+    CHECK(folded.bias == Approx(b).margin(1e-5));
+    for (size_t f = 0; f < 4; ++f) CHECK(folded.factors[f] == Approx(p[f]).margin(1e-5));
+    if (!biased) CHECK(folded.bias == 0.0f);
+    // The steps moved the person toward their ratings: closer than the item biases alone.
+    double before = 0.0, after = 0.0;
+    for (size_t r = 0; r < person.items.size(); ++r) {
+      const size_t i = static_cast<size_t>(person.items[r]);
+      double est = s.mu() + folded.bias + s.item_bias()[i];
+      for (size_t f = 0; f < 4; ++f) est += s.item_factors()[i * 4 + f] * folded.factors[f];
+      before += std::pow(person.ratings[r] - (s.mu() + s.item_bias()[i]), 2);
+      after += std::pow(person.ratings[r] - est, 2);
+    }
+    CHECK(after < before);
+  }
+  // No epochs: nothing learned, the person is the average person.
+  const auto none = fitted("svd", data, {{"factors", "4"}, {"epochs", "0"}}, 2);
+  Profile someone;
+  someone.items = {3};
+  someone.ratings = {5.0f};
+  const cofi::FoldedUser zero = as_svd(none).fold_in(someone);
+  CHECK(zero.bias == 0.0f);
+  CHECK(zero.factors == std::vector<float>(4, 0.0f));
+  CHECK_THROWS_AS(fitted("svd", data, {{"fold_in", "exact"}}, 1), std::invalid_argument);
 }
 
 TEST_CASE("svd and svdpp: recommend for a new person without retraining", "[svd]") {
