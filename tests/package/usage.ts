@@ -47,6 +47,9 @@ export async function mainApi(file: File, bytes: Uint8Array): Promise<void> {
   void download;
   const loaded: Model = await Model.load(saved, { cofi });
   const loadedToo: Model = await cofi.loadModel(new Blob([saved]), { source: 'model.cofi' });
+  const compact: Model = model.compact({ encoding: 'float16' });
+  const compactBytes: Uint8Array = compact.save();
+  void compactBytes;
   {
     using disposable = await cofi.loadModel(saved);
     void disposable.fitted;
@@ -77,6 +80,8 @@ export async function workerApi(file: File): Promise<void> {
   const asFile = new File([bytes], "model.cofi");
   void asFile;
   const again: RemoteModel = await cofi.loadModel(bytes);
+  const small: RemoteModel = await again.compact({ encoding: 'int8' });
+  void small;
   const accuracy = await again.evaluate(test);
   const table = await cofi.readItems(file);
   const names: Array<string | null> = await table.titles(['1']);
