@@ -1,4 +1,4 @@
-// Writes tests/corpus/models/*.cofi: two small valid model files fitted on invented ratings, and
+// Writes tests/corpus/models/*.cofi: small valid model files fitted on invented ratings (and a compact copy), and
 // damaged or hostile variants of the layout in docs/model-format.md (cut, wrong version, bad
 // checksum, huge declared sizes with a correct checksum, ...). The files are committed; rerun this
 // after a format change (node tests/corpus/make-models.mjs, after scripts/build wasm) and update
@@ -96,4 +96,17 @@ write('svd-huge-array.cofi', file(payload({ algorithm: 'svd', params: svdParams,
 write('svd-factors-wrong-size.cofi', file(payload({ algorithm: 'svd', params: svdParams,
   state: new Writer().u64(1).u64(2).f32(0).f32(0).u64(3).f32(0).f32(0).f32(0)
     .u64(3).f32(0).f32(0).f32(0).u64(6).raw(Buffer.alloc(24)).bytes() })));
+
+// Compact models (items only, encoded factors): a valid one, and states a reader must refuse.
+write('valid-compact-int8.cofi', Buffer.from(svd.compact({ encoding: 'int8' }).save()));
+function compactState({ encoding = 2, scales = [0.5, 0.25, 1] } = {}) {
+  const w = new Writer().u64(0).i32(2).u64(3).u32(3).u32(1).u32(2).f32(3.5).u64(3).f32(0.1).f32(-0.1).f32(0).u8(encoding);
+  w.u64(scales.length);
+  for (const s of scales) w.f32(s);
+  return w.u64(6).raw(Uint8Array.of(1, 255, 127, 0, 3, 4)).bytes();
+}
+const compactPayload = (state) => payload({ algorithm: 'compact', params: [['encoding', 'int8'], ['factors', '2'], ['source', 'svd']],
+  users: [], rows: [], state });
+write('compact-nan-scale.cofi', file(compactPayload(compactState({ scales: [0.5, NaN, 1] }))));
+write('compact-encoding-mismatch.cofi', file(compactPayload(compactState({ encoding: 1 }))));
 console.log('wrote', out);
