@@ -26,6 +26,7 @@
 #include "models/imported_als.h"
 #include "models/model.h"
 #include "util/memory.h"
+#include "util/parallel.h"
 
 using emscripten::val;
 
@@ -433,6 +434,17 @@ val memory_stats_js() {
   return o;
 }
 
+// Sets the core's thread count (util/parallel.h). Only the threaded build (cofi-core-threads) can
+// run more than one (the single-threaded core refuses); js/index.js calls this once, right after
+// it created the module with a pthread pool of threads - 1 Workers, so that every thread a
+// parallel_for starts finds a loaded Worker (a larger count could wait forever for one).
+val set_threads_js(int threads) {
+  return guard([&] {
+    set_thread_count(threads);
+    return val(thread_count());
+  });
+}
+
 }  // namespace
 }  // namespace cofi
 
@@ -451,6 +463,7 @@ EMSCRIPTEN_BINDINGS(cofi_core) {
   function("importFactors", &import_factors_js);
   function("crossValidate", &cross_validate_js);
   function("memoryStats", &memory_stats_js);
+  function("setThreads", &set_threads_js);
 
   class_<DatasetHandle>("Dataset")
       .smart_ptr<std::shared_ptr<DatasetHandle>>("DatasetPtr")

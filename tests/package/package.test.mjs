@@ -45,7 +45,9 @@ test('the tarball holds the built modules, declarations, CLI and licence, and no
   const files = packed.files.map((f) => f.path).sort();
   for (const needed of ['LICENSE', 'README.md', 'package.json', 'bin/cofi.mjs', 'dist/index.js', 'dist/index.d.ts', 'dist/errors.js',
     'dist/worker.js', 'dist/worker-client.js', 'dist/worker-client.d.ts', 'dist/cofi-core.mjs', 'dist/cofi-core.wasm',
-    'dist/cofi-cli.mjs', 'dist/cofi-cli.wasm']) {
+    'dist/cofi-cli.mjs', 'dist/cofi-cli.wasm',
+    // The optional multi-threaded core (loadCofi({ threads })).
+    'dist/cofi-core-threads.mjs', 'dist/cofi-core-threads.wasm', 'dist/cofi-core-threads.worker.js']) {
     assert.ok(files.includes(needed), `${needed} is missing from the tarball`);
   }
   assert.deepEqual(files.filter((f) => !/^(LICENSE|README\.md|package\.json|bin\/|dist\/)/.test(f)), []);
