@@ -38,7 +38,10 @@ void set_thread_count(int threads) {
   g_threads.store(threads, std::memory_order_relaxed);
 }
 
-void parallel_for(int64_t begin, int64_t end, const std::function<void(int64_t lo, int64_t hi)>& body) {
+namespace detail {
+
+void parallel_for(int64_t begin, int64_t end, RangeFunction call, const void* context) {
+  const auto body = [call, context](int64_t lo, int64_t hi) { call(context, lo, hi); };
   if (end <= begin) return;
   const int64_t n = end - begin;
   const int threads = static_cast<int>(std::min<int64_t>(thread_count(), n));
@@ -84,5 +87,7 @@ void parallel_for(int64_t begin, int64_t end, const std::function<void(int64_t l
   if (first_error) std::rethrow_exception(first_error);
 #endif
 }
+
+}  // namespace detail
 
 }  // namespace cofi

@@ -12,7 +12,8 @@
 // and added in row order afterwards.
 #pragma once
 #include <cstdint>
-#include <functional>
+#include <memory>
+#include <type_traits>
 
 namespace cofi {
 
@@ -37,7 +38,23 @@ void set_thread_count(int threads);
 //
 // If a body throws, the remaining chunks are skipped, every thread is joined, and the first
 // exception is rethrown on the calling thread. Not reentrant: a body must not call parallel_for.
-void parallel_for(int64_t begin, int64_t end, const std::function<void(int64_t lo, int64_t hi)>& body);
+template <typename Body>
+void parallel_for(int64_t begin, int64_t end, Body&& body);
+
+namespace detail {
+// The body behind a plain function pointer rather than a std::function: the single-threaded
+// WebAssembly core then carries no type-erasure code for it (its download size is budgeted).
+using RangeFunction = void (*)(const void* body, int64_t lo, int64_t hi);
+void parallel_for(int64_t begin, int64_t end, RangeFunction call, const void* body);
+}  // namespace detail
+
+template <typename Body>
+void parallel_for(int64_t begin, int64_t end, Body&& body) {
+  using B = std::remove_reference_t<Body>;
+  detail::parallel_for(
+      begin, end, [](const void* b, int64_t lo, int64_t hi) { (*static_cast<B*>(const_cast<void*>(b)))(lo, hi); },
+      static_cast<const void*>(std::addressof(body)));
+}
 
 // Sets the thread count for one scope and restores the previous count when it ends (tests).
 class ScopedThreadCount {
