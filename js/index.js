@@ -378,7 +378,7 @@ export async function loadCofi({ wasmUrl, wasmBinary, threads } = {}) {
     // resolves (js/pre-threads.js).
     const { default: createCofiCoreThreads } = await import('./cofi-core-threads.mjs');
     core = await createCofiCoreThreads({ ...moduleOptions, cofiThreads: count });
-    unwrap(core.setThreads(count));
+    if (core.setThreads(count) !== count) throw new UsageError(`the multi-threaded core refused threads: ${count}`);
   } else {
     core = await createCofiCore(moduleOptions);
   }

@@ -434,15 +434,17 @@ val memory_stats_js() {
   return o;
 }
 
-// Sets the core's thread count (util/parallel.h). Only the threaded build (cofi-core-threads) can
-// run more than one (the single-threaded core refuses); js/index.js calls this once, right after
-// it created the module with a pthread pool of threads - 1 Workers, so that every thread a
-// parallel_for starts finds a loaded Worker (a larger count could wait forever for one).
-val set_threads_js(int threads) {
-  return guard([&] {
+// Sets the core's thread count (util/parallel.h) and returns the count in effect afterwards: the
+// one asked for, unless the core refused it (the single-threaded core accepts only 1). Only the
+// loader calls it (js/index.js), once, right after it created the threaded module with a pthread
+// pool of threads - 1 Workers, so that every thread a parallel_for starts finds a loaded Worker
+// (a larger count could wait forever for one). No error record: this is not public API.
+int set_threads_js(int threads) {
+  try {
     set_thread_count(threads);
-    return val(thread_count());
-  });
+  } catch (const std::invalid_argument&) {
+  }
+  return thread_count();
 }
 
 }  // namespace
