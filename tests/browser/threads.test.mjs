@@ -1,5 +1,5 @@
 // The multi-threaded core (loadCofi({ threads }), dist/cofi-core-threads.*) in Debian's Chromium:
-// with a cross-origin isolated server it fits als and ials to exactly the same model bytes as the
+// with a cross-origin isolated server it fits als, ials and item kNN to exactly the same model bytes as the
 // single-threaded core, on the page and inside the module worker (whose pthread Workers are then
 // nested workers); without isolation threads: 2 is refused with a UsageError that names the
 // headers, and threads: 'auto' falls back to one thread. Run: node --test tests/browser/
@@ -59,7 +59,8 @@ async function openPage(server) {
 
 // Runs in the page: a seeded data set (uneven users and items) as parallel arrays, then als and
 // ials fitted on `cofi` (the main API or the worker API: same calls, awaited). Returns the saved
-// model bytes as arrays of numbers (they cross back into Node).
+// model bytes and the predictions of every training pair, as arrays of numbers (they cross back
+// into Node).
 const FIT_IN_PAGE = async (cofi) => {
   let seed = 12345;
   const next = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296);
@@ -78,15 +79,18 @@ const FIT_IN_PAGE = async (cofi) => {
   }
   const ratings = await cofi.ratingsFromArrays({ users, items, values });
   const out = {};
-  for (const [algorithm, params] of [['als', { factors: 16, epochs: 4 }], ['ials', { factors: 16, epochs: 4 }]]) {
+  for (const [algorithm, params] of [['als', { factors: 16, epochs: 4 }], ['ials', { factors: 16, epochs: 4 }],
+    ['knn-basic', { user_based: false, similarity: 'cosine' }]]) {
     const model = await cofi.createModel(algorithm, params);
     await model.fit(ratings, { seed: 3 });
-    out[algorithm] = Array.from(await model.save());
+    // kNN saves no state (similarities are rebuilt on load): its predictions show them.
+    const { values: predicted } = await model.predictMany(users, items);
+    out[algorithm] = { saved: Array.from(await model.save()), predicted: Array.from(predicted) };
   }
   return out;
 };
 
-test('threads: 2 on an isolated page fits als and ials exactly as the single-threaded core', async () => {
+test('threads: 2 on an isolated page fits als, ials and item kNN exactly as the single-threaded core', async () => {
   const { page, errors } = await openPage(isolated);
   const result = await page.evaluate(async (fitSource) => {
     const fit = eval(`(${fitSource})`);
@@ -104,9 +108,12 @@ test('threads: 2 on an isolated page fits als and ials exactly as the single-thr
   assert.equal(result.isolated, true);
   assert.equal(result.singleThreads, 1);
   assert.equal(result.threads, 2);
-  for (const algorithm of ['als', 'ials']) {
-    assert.ok(result.single[algorithm].length > 10_000, `${algorithm}: a model file`);
-    assert.deepEqual(result.threaded[algorithm], result.single[algorithm], `${algorithm}: the same model bytes`);
+  for (const algorithm of ['als', 'ials', 'knn-basic']) {
+    const { saved, predicted } = result.single[algorithm];
+    assert.ok(saved.length > 10_000, `${algorithm}: a model file`);
+    assert.ok(predicted.length > 5000 && predicted.every(Number.isFinite), `${algorithm}: predictions`);
+    assert.deepEqual(result.threaded[algorithm].saved, saved, `${algorithm}: the same model bytes`);
+    assert.deepEqual(result.threaded[algorithm].predicted, predicted, `${algorithm}: the same predictions`);
   }
   assert.deepEqual(errors, []);
   await page.close();
@@ -126,7 +133,7 @@ test('loadCofiWorker({ threads: 2 }) runs the threaded core inside the module wo
     }
   }, FIT_IN_PAGE.toString());
   assert.equal(result.threads, 2);
-  for (const algorithm of ['als', 'ials']) assert.deepEqual(result.threaded[algorithm], result.single[algorithm], algorithm);
+  for (const algorithm of ['als', 'ials', 'knn-basic']) assert.deepEqual(result.threaded[algorithm], result.single[algorithm], algorithm);
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -155,7 +155,7 @@ std::string random_ratings(int users, int items, uint64_t seed) {
 }
 
 // The saved model file (parameters, seed, training data and every learned number) fitted at
-// `threads` threads, and its predictions of a few pairs.
+// `threads` threads, its predictions of every pair and its ranking scores for one user.
 struct Fitted {
   std::string bytes;
   std::vector<float> scores;
@@ -168,9 +168,13 @@ Fitted fit_with(const std::string& algorithm, const std::map<std::string, std::s
   model->fit(data, 11);
   Fitted f;
   f.bytes = save_model(*model);
+  // Every user's prediction of every item: kNN saves no state (its similarities are rebuilt on
+  // load), so for it these are what show the similarities are the same.
+  for (int32_t u = 0; u < data->num_users(); ++u)
+    for (int32_t i = 0; i < data->num_items(); ++i) f.scores.push_back(model->predict(u, i).raw);
   Profile p;
   p.user = 3;
-  f.scores = test::scores_of(*model, p);
+  for (float s : test::scores_of(*model, p)) f.scores.push_back(s);
   return f;
 }
 
@@ -178,6 +182,7 @@ void check_identical(const std::string& algorithm, const std::map<std::string, s
   const auto data = test::load(random_ratings(300, 120, 5));
   const Fitted one = fit_with(algorithm, params, data, 1);
   REQUIRE(one.bytes.size() > 1000);
+  REQUIRE(one.scores.size() > 30000);
   for (int threads : {2, 4}) {
     INFO(algorithm << " at " << threads << " threads");
     const Fitted many = fit_with(algorithm, params, data, threads);
