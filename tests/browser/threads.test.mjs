@@ -97,12 +97,15 @@ test('threads: 2 on an isolated page fits als, ials and item kNN exactly as the 
     const { loadCofi } = await import('/dist/index.js');
     const single = await loadCofi();
     const threaded = await loadCofi({ threads: 2 });
+    // With wasmUrl the .worker.js is still found next to the module.
+    const viaUrl = await loadCofi({ threads: 2, wasmUrl: new URL('/dist/cofi-core-threads.wasm', location.href) });
     return {
       isolated: globalThis.crossOriginIsolated,
       singleThreads: single.threads,
       threads: threaded.threads,
       single: await fit(single),
       threaded: await fit(threaded),
+      viaUrl: await fit(viaUrl),
     };
   }, FIT_IN_PAGE.toString());
   assert.equal(result.isolated, true);
@@ -114,6 +117,7 @@ test('threads: 2 on an isolated page fits als, ials and item kNN exactly as the 
     assert.ok(predicted.length > 5000 && predicted.every(Number.isFinite), `${algorithm}: predictions`);
     assert.deepEqual(result.threaded[algorithm].saved, saved, `${algorithm}: the same model bytes`);
     assert.deepEqual(result.threaded[algorithm].predicted, predicted, `${algorithm}: the same predictions`);
+    assert.deepEqual(result.viaUrl[algorithm].saved, saved, `${algorithm}: the same model bytes (wasmUrl)`);
   }
   assert.deepEqual(errors, []);
   await page.close();
