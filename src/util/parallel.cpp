@@ -24,6 +24,20 @@ std::atomic<int> g_threads{1};
 // atomic add) costs nothing next to solving its rows.
 constexpr int64_t kChunksPerThread = 8;
 
+#ifndef COFI_SINGLE_THREADED
+// True on a thread while it runs chunks of a parallel_for: a parallel_for reached from inside a
+// body then runs inline instead of starting threads of its own (in WebAssembly those would need
+// Workers beyond the pool, and wait for them forever).
+thread_local bool t_in_parallel_region = false;
+
+// Sets the flag for one scope on the current thread.
+struct InParallelRegion {
+  bool previous = t_in_parallel_region;
+  InParallelRegion() { t_in_parallel_region = true; }
+  ~InParallelRegion() { t_in_parallel_region = previous; }
+};
+#endif
+
 }  // namespace
 
 int thread_count() { return g_threads.load(std::memory_order_relaxed); }
@@ -43,13 +57,15 @@ namespace detail {
 void parallel_for(int64_t begin, int64_t end, RangeFunction call, const void* context) {
   const auto body = [call, context](int64_t lo, int64_t hi) { call(context, lo, hi); };
   if (end <= begin) return;
+#ifdef COFI_SINGLE_THREADED
+  body(begin, end);
+#else
   const int64_t n = end - begin;
   const int threads = static_cast<int>(std::min<int64_t>(thread_count(), n));
-  if (threads <= 1) {
+  if (threads <= 1 || t_in_parallel_region) {
     body(begin, end);
     return;
   }
-#ifndef COFI_SINGLE_THREADED
 
   const int64_t chunk = std::max<int64_t>(1, (n + threads * kChunksPerThread - 1) / (threads * kChunksPerThread));
   std::atomic<int64_t> next{begin};
@@ -58,6 +74,7 @@ void parallel_for(int64_t begin, int64_t end, RangeFunction call, const void* co
   std::mutex error_mutex;
 
   auto work = [&]() noexcept {
+    const InParallelRegion region;
     try {
       while (!failed.load(std::memory_order_relaxed)) {
         const int64_t lo = next.fetch_add(chunk, std::memory_order_relaxed);

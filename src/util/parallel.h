@@ -37,7 +37,8 @@ void set_thread_count(int threads);
 // inside the body (one per call), never shared between calls.
 //
 // If a body throws, the remaining chunks are skipped, every thread is joined, and the first
-// exception is rethrown on the calling thread. Not reentrant: a body must not call parallel_for.
+// exception is rethrown on the calling thread. A parallel_for reached from inside a body runs
+// inline on that body's thread (no threads of threads).
 template <typename Body>
 void parallel_for(int64_t begin, int64_t end, Body&& body);
 

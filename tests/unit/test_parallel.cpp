@@ -113,6 +113,26 @@ TEST_CASE("parallel_for rethrows a worker's exception on the calling thread", "[
   }
 }
 
+TEST_CASE("a parallel_for inside a parallel_for body runs inline on that body's thread", "[parallel]") {
+  ScopedThreadCount scope(4);
+  std::vector<std::atomic<int>> counts(64 * 50);
+  std::atomic<int> nested_calls{0};
+  std::atomic<bool> inline_everywhere{true};
+  parallel_for(0, 64, [&](int64_t lo, int64_t hi) {
+    for (int64_t outer = lo; outer < hi; ++outer) {
+      const auto me = std::this_thread::get_id();
+      parallel_for(0, 50, [&](int64_t inner_lo, int64_t inner_hi) {
+        nested_calls.fetch_add(1);
+        if (inner_lo != 0 || inner_hi != 50 || std::this_thread::get_id() != me) inline_everywhere = false;
+        for (int64_t inner = inner_lo; inner < inner_hi; ++inner) counts[static_cast<size_t>(outer * 50 + inner)].fetch_add(1);
+      });
+    }
+  });
+  CHECK(nested_calls.load() == 64);
+  CHECK(inline_everywhere.load());
+  for (const auto& c : counts) REQUIRE(c.load() == 1);
+}
+
 TEST_CASE("set_thread_count refuses counts outside 1 to kMaxThreads and keeps the old one", "[parallel]") {
   ScopedThreadCount scope(3);
   CHECK_THROWS_AS(set_thread_count(0), std::invalid_argument);
