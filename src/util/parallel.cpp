@@ -20,11 +20,11 @@ namespace {
 // read from a worker thread can then never be a data race.
 std::atomic<int> g_threads{1};
 
+#ifndef COFI_SINGLE_THREADED
 // Chunks per thread: enough for uneven rows to even out, few enough that taking a chunk (one
 // atomic add) costs nothing next to solving its rows.
 constexpr int64_t kChunksPerThread = 8;
 
-#ifndef COFI_SINGLE_THREADED
 // True on a thread while it runs chunks of a parallel_for: a parallel_for reached from inside a
 // body then runs inline instead of starting threads of its own (in WebAssembly those would need
 // Workers beyond the pool, and wait for them forever).
@@ -55,7 +55,7 @@ void set_thread_count(int threads) {
 namespace detail {
 
 void parallel_for(int64_t begin, int64_t end, RangeFunction call, const void* context) {
-  const auto body = [call, context](int64_t lo, int64_t hi) { call(context, lo, hi); };
+  const auto body = [call, context](int64_t lo, int64_t hi) { call(context, Range{lo, hi}); };
   if (end <= begin) return;
 #ifdef COFI_SINGLE_THREADED
   body(begin, end);

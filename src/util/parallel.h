@@ -45,7 +45,12 @@ void parallel_for(int64_t begin, int64_t end, Body&& body);
 namespace detail {
 // The body behind a plain function pointer rather than a std::function: the single-threaded
 // WebAssembly core then carries no type-erasure code for it (its download size is budgeted).
-using RangeFunction = void (*)(const void* body, int64_t lo, int64_t hi);
+// The range goes by reference: a function pointer type with 64-bit arguments would add a JS
+// wrapper (a dynCall) to the Emscripten glue.
+struct Range {
+  int64_t lo, hi;
+};
+using RangeFunction = void (*)(const void* body, const Range& range);
 void parallel_for(int64_t begin, int64_t end, RangeFunction call, const void* body);
 }  // namespace detail
 
@@ -53,7 +58,8 @@ template <typename Body>
 void parallel_for(int64_t begin, int64_t end, Body&& body) {
   using B = std::remove_reference_t<Body>;
   detail::parallel_for(
-      begin, end, [](const void* b, int64_t lo, int64_t hi) { (*static_cast<B*>(const_cast<void*>(b)))(lo, hi); },
+      begin, end,
+      [](const void* b, const detail::Range& r) { (*static_cast<B*>(const_cast<void*>(b)))(r.lo, r.hi); },
       static_cast<const void*>(std::addressof(body)));
 }
 
