@@ -217,11 +217,18 @@ SimilarityMatrix SimilarityMatrix::compute(const SparseRows& rows, const SparseR
           return a.first != b.first ? a.first > b.first : a.second < b.second;
         });
         candidates.resize(static_cast<size_t>(kept));
-        candidates.shrink_to_fit();
       }
+      candidates.shrink_to_fit();  // held until all rows are done: no spare capacity
       std::sort(candidates.begin(), candidates.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
     }
   });
+  // Stored at their exact size, each row's list freed as it is copied: the peak stays near twice
+  // the kept similarities (as the growing vectors of a serial fill would reach too).
+  size_t total = 0;
+  for (const auto& candidates : kept_rows) total += candidates.size();
+  m.neighbors_.reserve(total);
+  m.values_.reserve(total);
+  m.offsets_.reserve(n + 1);
   m.offsets_.assign(1, 0);
   for (auto& candidates : kept_rows) {
     for (const auto& c : candidates) {
