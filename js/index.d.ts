@@ -281,6 +281,8 @@ export interface Cofi {
   importFactors(sources: ImportFactorsSources): Promise<Model>;
   /** WebAssembly heap figures (see MemoryStats). */
   memory(): MemoryStats;
+  /** How many threads the core fits with (1 unless loaded with threads). */
+  readonly threads: number;
 }
 
 /** Settings of the training run: Spark's model metadata, or these keys. */
@@ -332,11 +334,22 @@ export interface CrossValidation {
   hitRate?: number;
 }
 
+/**
+ * How many threads the core fits with. 1 (default): the single-threaded core. A number above 1:
+ * the multi-threaded core (cofi-core-threads.mjs), which needs a cross-origin isolated page
+ * (Cross-Origin-Opener-Policy: same-origin, Cross-Origin-Embedder-Policy: require-corp) and does
+ * not run in Node; loadCofi rejects with a UsageError otherwise. 'auto': the machine's cores
+ * (navigator.hardwareConcurrency, at most 16) when isolated, else 1.
+ */
+export type Threads = number | 'auto';
+
 export interface LoadOptions {
-  /** Where cofi-core.wasm is (default: next to the module). */
+  /** Where cofi-core.wasm (with threads: cofi-core-threads.wasm) is (default: next to the module). */
   wasmUrl?: string | URL;
   /** The .wasm bytes themselves. */
   wasmBinary?: ArrayBuffer | Uint8Array;
+  /** 1 (default), a thread count, or 'auto' (see Threads). */
+  threads?: Threads;
 }
 
 export function loadCofi(options?: LoadOptions): Promise<Cofi>;

@@ -333,16 +333,66 @@ export class Model extends Handle {
   }
 }
 
+// The most threads loadCofi starts (each is a Web Worker holding an instance of the module), and
+// the most that threads: 'auto' picks however many cores the machine reports.
+const MAX_THREADS = 64;
+const MAX_AUTO_THREADS = 16;
+
+// The thread count loadCofi uses for `threads` (1, 'auto' or a whole number). More than one needs
+// the multi-threaded core, which needs SharedArrayBuffer: only cross-origin isolated pages (and
+// their workers) have it, and Node's ES modules cannot start the core's pthread Workers at all.
+function resolveThreads(threads) {
+  if (threads === undefined || threads === 1) return 1;
+  const isolated = globalThis.crossOriginIsolated === true;
+  if (threads === 'auto') {
+    if (!isolated) return 1;
+    const cores = Number(globalThis.navigator?.hardwareConcurrency);
+    return Number.isInteger(cores) && cores > 1 ? Math.min(cores, MAX_AUTO_THREADS) : 1;
+  }
+  if (!Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) {
+    throw new UsageError(`threads must be 1, 'auto' or a whole number from 1 to ${MAX_THREADS}, got ${describe(threads)}`);
+  }
+  if (!isolated) {
+    const inNode = typeof process === 'object' && typeof process.versions?.node === 'string' && typeof window === 'undefined';
+    throw new UsageError(`threads: ${threads} needs the multi-threaded build, which needs SharedArrayBuffer: ` +
+      (inNode
+        ? 'it runs in browsers only (Node ES modules cannot start its pthread workers); use threads: 1 in Node'
+        : 'the page is not cross-origin isolated. Serve it with the headers Cross-Origin-Opener-Policy: same-origin ' +
+          'and Cross-Origin-Embedder-Policy: require-corp') +
+      ", or pass threads: 'auto' to fall back to one thread");
+  }
+  return threads;
+}
+
 /**
  * Loads the WebAssembly core. By default the .wasm is found next to this module;
  * pass `wasmUrl` (a URL or string) or `wasmBinary` (bytes) to override.
+ *
+ * `threads`: 1 (default) loads the single-threaded core (cofi-core.mjs). A number above 1 loads the
+ * multi-threaded core (cofi-core-threads.mjs, its .wasm and .worker.js) with that many threads;
+ * it needs a cross-origin isolated page (COOP same-origin + COEP require-corp) and throws a
+ * UsageError otherwise, and in Node. 'auto': navigator.hardwareConcurrency threads (at most 16)
+ * when the page is isolated, else the single-threaded core. With threads, `wasmUrl` must name
+ * cofi-core-threads.wasm. `cofi.threads` says how many threads the core uses.
  */
-export async function loadCofi({ wasmUrl, wasmBinary } = {}) {
+export async function loadCofi({ wasmUrl, wasmBinary, threads } = {}) {
+  const count = resolveThreads(threads);
   const moduleOptions = {};
   if (wasmBinary) moduleOptions.wasmBinary = wasmBinary;
-  if (wasmUrl) moduleOptions.locateFile = (file) => (file.endsWith('.wasm') ? String(wasmUrl) : file);
-  const core = await createCofiCore(moduleOptions);
-  lastInstance = new Cofi(core);
+  // The prefix keeps the threaded core's .worker.js next to its module.
+  if (wasmUrl) moduleOptions.locateFile = (file, prefix = '') => (file.endsWith('.wasm') ? String(wasmUrl) : prefix + file);
+  let core;
+  if (count > 1) {
+    // Imported only when asked for: the default single-threaded path never fetches it. The pool
+    // holds count - 1 Workers (the calling thread is the other), started before the module
+    // resolves (js/pre-threads.js).
+    const { default: createCofiCoreThreads } = await import('./cofi-core-threads.mjs');
+    core = await createCofiCoreThreads({ ...moduleOptions, cofiThreads: count });
+    if (core.setThreads(count) !== count) throw new UsageError(`the multi-threaded core refused threads: ${count}`);
+  } else {
+    core = await createCofiCore(moduleOptions);
+  }
+  lastInstance = new Cofi(core, count);
   return lastInstance;
 }
 
@@ -351,7 +401,13 @@ let lastInstance = null;
 
 class Cofi {
   #core;
-  constructor(core) { this.#core = core; }
+  #threads;
+  constructor(core, threads) {
+    this.#core = core;
+    this.#threads = threads;
+  }
+  /** How many threads the core fits with: 1 (single-threaded core) or the threaded core's count. */
+  get threads() { return this.#threads; }
   /** The algorithm names createModel accepts. */
   algorithms() { return this.#core.algorithms(); }
   /**

@@ -3,7 +3,7 @@
 import type {
   Accuracy, Algorithm, BulkPredictions, CrossValidateOptions, CrossValidation, EpochReport, Input,
   FactorEncoding, ImportFactorsSources, ItemsReadOptions, LoadModelOptions, Params, Prediction, RankingMetrics, RatingArrays, RatingCounts, ReadOptions,
-  ReadReport, RecommendOptions, ScoredItem, Summary,
+  ReadReport, RecommendOptions, ScoredItem, Summary, Threads,
 } from './index.js';
 
 export { CofiError, ParseError, UsageError, MemoryError } from './index.js';
@@ -107,6 +107,8 @@ export class CofiWorker {
   importFactors(sources: ImportFactorsSources): Promise<RemoteModel>;
   /** Stops the worker: pending and later calls reject with a UsageError. */
   terminate(): void;
+  /** How many threads the worker's core fits with (1 unless loaded with threads). */
+  readonly threads: number;
 }
 
 export interface WorkerLoadOptions {
@@ -116,6 +118,8 @@ export interface WorkerLoadOptions {
   wasmUrl?: string | URL;
   /** The .wasm bytes themselves. */
   wasmBinary?: ArrayBuffer | Uint8Array;
+  /** 1 (default), a thread count, or 'auto', as for loadCofi (the page must be cross-origin isolated). */
+  threads?: Threads;
 }
 
 /** Starts cofi in a module Web Worker and loads the WebAssembly core there. */
@@ -129,5 +133,5 @@ export interface MessagePortLike {
 /** The worker API over a port whose other end runs `serveCofi` (from 'cofi/worker-entry'). */
 export function connectCofi(
   port: MessagePortLike,
-  options?: { wasmUrl?: string | URL; wasmBinary?: ArrayBuffer | Uint8Array; terminate?: () => void },
+  options?: { wasmUrl?: string | URL; wasmBinary?: ArrayBuffer | Uint8Array; threads?: Threads; terminate?: () => void },
 ): Promise<CofiWorker>;

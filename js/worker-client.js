@@ -227,10 +227,14 @@ export class RemoteModel extends RemoteHandle {
 export class CofiWorker {
   #connection;
   #terminate;
-  constructor(connection, terminate) {
+  #threads;
+  constructor(connection, terminate, threads = 1) {
     this.#connection = connection;
     this.#terminate = terminate;
+    this.#threads = threads;
   }
+  /** How many threads the worker's core fits with (see loadCofi's `threads`). */
+  get threads() { return this.#threads; }
   get _connection() { return this.#connection; }
   #call(method, args) { return this.#connection.call(0, method, args); }
   algorithms() { return this.#call('algorithms'); }
@@ -282,21 +286,30 @@ export class CofiWorker {
 
 /**
  * Starts cofi in a new module Web Worker (or uses `worker`, e.g. one a bundler made) and loads the
- * WebAssembly core there. `wasmUrl`/`wasmBinary` are passed on to the worker's `loadCofi`.
+ * WebAssembly core there. `wasmUrl`/`wasmBinary`/`threads` are passed on to the worker's `loadCofi`
+ * (a worker of a cross-origin isolated page is isolated too, so threads work there; the core's
+ * thread Workers are then nested in that worker).
  */
-export async function loadCofiWorker({ worker, wasmUrl, wasmBinary } = {}) {
+export async function loadCofiWorker({ worker, wasmUrl, wasmBinary, threads } = {}) {
   const port = worker ?? new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: 'cofi' });
-  return connectCofi(port, { wasmUrl, wasmBinary, terminate: () => port.terminate?.() });
+  try {
+    return await connectCofi(port, { wasmUrl, wasmBinary, threads, terminate: () => port.terminate?.() });
+  } catch (error) {
+    // The worker could not load cofi (e.g. threads without isolation): it is of no further use.
+    if (!worker) port.terminate?.();
+    throw error;
+  }
 }
 
 /** The worker API over any MessagePort-like object whose other end runs `serveCofi` (js/worker.js). */
-export async function connectCofi(port, { wasmUrl, wasmBinary, terminate } = {}) {
+export async function connectCofi(port, { wasmUrl, wasmBinary, threads, terminate } = {}) {
   const connection = new Connection(port);
   const options = {};
   if (wasmUrl) options.wasmUrl = String(wasmUrl);
   if (wasmBinary) options.wasmBinary = wasmBinary;
-  await connection.request({ op: 'init', options }).promise;
-  return new CofiWorker(connection, terminate ?? (() => port.close?.()));
+  if (threads !== undefined) options.threads = threads;
+  const loaded = await connection.request({ op: 'init', options }).promise;
+  return new CofiWorker(connection, terminate ?? (() => port.close?.()), loaded?.threads ?? 1);
 }
 
 export { CofiError, ParseError, UsageError, MemoryError } from './errors.js';

@@ -113,8 +113,9 @@ export function serveCofi(port, { load = loadCofi } = {}) {
   async function run(message) {
     const { id, op } = message;
     if (op === 'init') {
-      objects.set(0, await load(message.options ?? {}));
-      return true;
+      const cofi = await load(message.options ?? {});
+      objects.set(0, cofi);
+      return { threads: cofi.threads ?? 1 };
     }
     if (op === 'dispose') {
       const object = objects.get(message.target);

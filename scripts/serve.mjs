@@ -2,8 +2,13 @@
 // A small static server for the demo page: web/ at / and dist/ at /dist/, on 127.0.0.1 only.
 //
 //   node scripts/serve.mjs [port]      (or PORT=8123 node scripts/serve.mjs; default 8000, 0 = any free port)
+//   COI=1 node scripts/serve.mjs       cross-origin isolated: every response carries
+//                                      Cross-Origin-Opener-Policy: same-origin and
+//                                      Cross-Origin-Embedder-Policy: require-corp, which the
+//                                      multi-threaded core (loadCofi({ threads })) needs
 //
-// Tests start it in-process: const { url, close } = await startServer({ port: 0 }).
+// Tests start it in-process: const { url, close } = await startServer({ port: 0 })
+// (crossOriginIsolated: true for the headers above).
 import { createServer } from 'node:http';
 import { createReadStream } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
@@ -49,9 +54,16 @@ function resolveRequest(urlPath, roots) {
   return { root, file };
 }
 
-async function handle(request, response, roots) {
+// What makes a page cross-origin isolated (SharedArrayBuffer, and so WebAssembly threads). Every
+// resource is same-origin here, so require-corp blocks nothing the page loads.
+const ISOLATION_HEADERS = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
+async function handle(request, response, roots, extraHeaders) {
   const send = (status, text, headers = {}) => {
-    response.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', ...headers });
+    response.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', ...extraHeaders, ...headers });
     response.end(request.method === 'HEAD' ? undefined : `${text}\n`);
   };
   if (request.method !== 'GET' && request.method !== 'HEAD') {
@@ -82,6 +94,7 @@ async function handle(request, response, roots) {
     'Content-Type': type,
     'Content-Length': info.size,
     'X-Content-Type-Options': 'nosniff',
+    ...extraHeaders,
   });
   if (request.method === 'HEAD') {
     response.end();
@@ -96,13 +109,14 @@ async function handle(request, response, roots) {
  * Starts the server on 127.0.0.1. Resolves with { url, port, close }; close() resolves once
  * the server has stopped (open keep-alive connections are closed too).
  */
-export async function startServer({ port = 8000, host = '127.0.0.1', webDir, distDir } = {}) {
+export async function startServer({ port = 8000, host = '127.0.0.1', webDir, distDir, crossOriginIsolated = false } = {}) {
   const roots = {
     web: path.resolve(webDir ?? path.join(ROOT, 'web')),
     dist: path.resolve(distDir ?? path.join(ROOT, 'dist')),
   };
+  const extraHeaders = crossOriginIsolated ? ISOLATION_HEADERS : {};
   const server = createServer((request, response) => {
-    handle(request, response, roots).catch(() => {
+    handle(request, response, roots, extraHeaders).catch(() => {
       if (!response.headersSent) response.writeHead(500);
       response.end();
     });
@@ -137,8 +151,9 @@ if (runDirectly) {
   const arg = process.argv.slice(2).find((a) => !a.startsWith('-')) ?? process.argv.slice(2).find((a) => a.startsWith('--port='))?.slice(7);
   const port = parsePort(arg ?? process.env.PORT ?? 8000);
   try {
-    const { url, close } = await startServer({ port });
-    console.log(`cofi demo: ${url}  (Ctrl-C to stop)`);
+    const crossOriginIsolated = process.env.COI === '1';
+    const { url, close } = await startServer({ port, crossOriginIsolated });
+    console.log(`cofi demo: ${url}${crossOriginIsolated ? ' (cross-origin isolated)' : ''}  (Ctrl-C to stop)`);
     const stop = () => close().then(() => process.exit(0));
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);

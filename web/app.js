@@ -1212,7 +1212,9 @@ ui.forMe.addEventListener('click', onItemClick);
 enqueue(async () => {
   const started = performance.now();
   try {
-    state.cofi = await loadCofiWorker();
+    // 'auto': the multi-threaded core when the server sends COOP/COEP (COI=1 scripts/serve.mjs),
+    // else the single-threaded one, silently (most static hosts cannot send those headers).
+    state.cofi = await loadCofiWorker({ threads: 'auto' });
     state.algorithms = await state.cofi.algorithms();
   } catch (error) {
     showError(error, 'Could not start the WebAssembly core');

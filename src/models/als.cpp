@@ -5,6 +5,7 @@
 
 #include "io/binary.h"
 #include "util/memory.h"
+#include "util/parallel.h"
 #include "util/rng.h"
 
 namespace cofi {
@@ -99,17 +100,25 @@ void Als::do_fit(const Dataset& train, uint64_t seed) {
 
 double Als::run_epoch(const Dataset& train, int) {
   const size_t k = static_cast<size_t>(factors_);
-  RowSolver solver(factors_);
-  for (int32_t i = 0; i < train.num_items(); ++i) {
-    const SparseRow col = train.by_item().row(i);
-    solver.solve(col.index, col.value, col.size, user_factors_, user_bias_, mu_, reg_, item_bias_[static_cast<size_t>(i)],
-                 item_factors_.data() + static_cast<size_t>(i) * k);
-  }
-  for (int32_t u = 0; u < train.num_users(); ++u) {
-    const SparseRow row = train.by_user().row(u);
-    solver.solve(row.index, row.value, row.size, item_factors_, item_bias_, mu_, reg_, user_bias_[static_cast<size_t>(u)],
-                 user_factors_.data() + static_cast<size_t>(u) * k);
-  }
+  // Each row's solve reads only the fixed side and writes only its own bias and factors, so rows
+  // can be solved on several threads with results identical to one thread (util/parallel.h).
+  // A solver holds scratch buffers, so each chunk of rows gets its own.
+  parallel_for(0, train.num_items(), [&](int64_t lo, int64_t hi) {
+    RowSolver solver(factors_);
+    for (int32_t i = static_cast<int32_t>(lo); i < hi; ++i) {
+      const SparseRow col = train.by_item().row(i);
+      solver.solve(col.index, col.value, col.size, user_factors_, user_bias_, mu_, reg_,
+                   item_bias_[static_cast<size_t>(i)], item_factors_.data() + static_cast<size_t>(i) * k);
+    }
+  });
+  parallel_for(0, train.num_users(), [&](int64_t lo, int64_t hi) {
+    RowSolver solver(factors_);
+    for (int32_t u = static_cast<int32_t>(lo); u < hi; ++u) {
+      const SparseRow row = train.by_user().row(u);
+      solver.solve(row.index, row.value, row.size, item_factors_, item_bias_, mu_, reg_,
+                   user_bias_[static_cast<size_t>(u)], user_factors_.data() + static_cast<size_t>(u) * k);
+    }
+  });
   return loss(train);
 }
 

@@ -6,6 +6,7 @@
 
 #include "io/binary.h"
 #include "util/memory.h"
+#include "util/parallel.h"
 #include "util/rng.h"
 
 namespace cofi {
@@ -23,14 +24,18 @@ void gram(const std::vector<float>& y, int k, std::vector<double>& out) {
   const size_t kk = static_cast<size_t>(k);
   const size_t rows = y.size() / kk;
   out.assign(kk * kk, 0.0);
-  for (size_t j = 0; j < rows; ++j) {
-    const float* v = y.data() + j * kk;
-    for (size_t a = 0; a < kk; ++a) {
-      double* row = out.data() + a * kk;
-      const double va = v[a];
-      for (size_t c = 0; c <= a; ++c) row[c] += va * v[c];
+  // Split over the Gram's rows a: each entry still sums over j in ascending order, whichever
+  // thread computes it, so the result does not depend on the thread count.
+  parallel_for(0, k, [&](int64_t a_lo, int64_t a_hi) {
+    for (size_t j = 0; j < rows; ++j) {
+      const float* v = y.data() + j * kk;
+      for (size_t a = static_cast<size_t>(a_lo); a < static_cast<size_t>(a_hi); ++a) {
+        double* row = out.data() + a * kk;
+        const double va = v[a];
+        for (size_t c = 0; c <= a; ++c) row[c] += va * v[c];
+      }
     }
-  }
+  });
   for (size_t a = 0; a < kk; ++a)
     for (size_t c = 0; c < a; ++c) out[c * kk + a] = out[a * kk + c];
 }
@@ -172,30 +177,29 @@ void Ials::do_fit(const Dataset& train, uint64_t seed) {
 
 double Ials::run_epoch(const Dataset& train, int) {
   const size_t k = static_cast<size_t>(factors_);
-  std::vector<double> user_gram;
+  // Each row's solve reads only the fixed side (and its Gram matrix) and updates only its own
+  // factors, so rows can be solved on several threads with results identical to one thread
+  // (util/parallel.h). A solver holds scratch buffers, so each chunk of rows gets its own.
+  auto solve_rows = [&](const SparseRows& rows, const std::vector<float>& fixed, const std::vector<double>& fixed_gram,
+                        std::vector<float>& solved) {
+    parallel_for(0, rows.rows(), [&](int64_t lo, int64_t hi) {
+      RowSolver solver(*this, fixed, fixed_gram);
+      for (int32_t r = static_cast<int32_t>(lo); r < hi; ++r) {
+        const SparseRow row = rows.row(r);
+        float* x = solved.data() + static_cast<size_t>(r) * k;
+        if (cg_steps_ > 0)
+          solver.conjugate_gradient(row.index, row.value, row.size, cg_steps_, x);
+        else
+          solver.exact(row.index, row.value, row.size, x);
+      }
+    });
+  };
   // Items against the users, then users against the items.
+  std::vector<double> user_gram;
   gram(user_factors_, factors_, user_gram);
-  {
-    RowSolver solver(*this, user_factors_, user_gram);
-    for (int32_t i = 0; i < train.num_items(); ++i) {
-      const SparseRow col = train.by_item().row(i);
-      float* x = item_factors_.data() + static_cast<size_t>(i) * k;
-      if (cg_steps_ > 0)
-        solver.conjugate_gradient(col.index, col.value, col.size, cg_steps_, x);
-      else
-        solver.exact(col.index, col.value, col.size, x);
-    }
-  }
+  solve_rows(train.by_item(), user_factors_, user_gram, item_factors_);
   gram(item_factors_, factors_, item_gram_);  // kept: the items no longer change in this epoch
-  RowSolver solver(*this, item_factors_, item_gram_);
-  for (int32_t u = 0; u < train.num_users(); ++u) {
-    const SparseRow row = train.by_user().row(u);
-    float* x = user_factors_.data() + static_cast<size_t>(u) * k;
-    if (cg_steps_ > 0)
-      solver.conjugate_gradient(row.index, row.value, row.size, cg_steps_, x);
-    else
-      solver.exact(row.index, row.value, row.size, x);
-  }
+  solve_rows(train.by_user(), item_factors_, item_gram_, user_factors_);
 
   // The objective: every pair as if unobserved (x^T Y^T Y x), corrected on the observed pairs.
   double total = 0.0;

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "util/parallel.h"
+
 namespace cofi {
 
 SimilarityKind parse_similarity(const std::string& name) {
@@ -151,11 +153,9 @@ SimilarityMatrix SimilarityMatrix::compute(const SparseRows& rows, const SparseR
   m.n_ = rows.rows();
   const size_t n = static_cast<size_t>(m.n_);
   m.dense_ = n == 0 || n <= max_dense_bytes / sizeof(float) / n;
-  Accumulator acc(m.n_);
   if (m.dense_) {
     // Symmetric, so each pair is accumulated once: row x meets only the rows x' > x. That needs
-    // every y's raters in ascending order; cursor[y] then always points at x itself in y's list,
-    // because rows are visited in ascending order.
+    // every y's raters in ascending order, so that the raters after x are a suffix of y's list.
     m.values_.assign(n * n, 0.0f);
     std::vector<int64_t> offsets(static_cast<size_t>(cols.rows()) + 1, 0);
     std::vector<int32_t> index(static_cast<size_t>(cols.nnz()));
@@ -173,46 +173,70 @@ SimilarityMatrix SimilarityMatrix::compute(const SparseRows& rows, const SparseR
       }
       offsets[static_cast<size_t>(y) + 1] = begin + col.size;
     }
-    std::vector<int64_t> cursor(offsets.begin(), offsets.end() - 1);
-    auto after_x = [&](int32_t y) {
-      const int64_t at = ++cursor[static_cast<size_t>(y)];
-      const int64_t end = offsets[static_cast<size_t>(y) + 1];
-      return SparseRow{index.data() + at, value.data() + at, static_cast<int32_t>(end - at)};
-    };
-    for (int32_t x = 0; x < m.n_; ++x) {
-      acc.accumulate(options.kind, after_x, rows.row(x), baseline, x);
-      float* out = m.values_.data() + static_cast<size_t>(x) * n;
-      acc.drain(options, [&](int32_t other, float sim) {
-        out[other] = sim;
-        m.values_[static_cast<size_t>(other) * n + static_cast<size_t>(x)] = sim;
-      });
-      out[x] = 1.0f;
-    }
+    // Rows are independent (util/parallel.h): row x writes the cells (x, x') and (x', x) for
+    // x' > x only, which no other row writes, and its sums run in the same order on any thread.
+    // The Accumulator is scratch, one per chunk of rows.
+    parallel_for(0, m.n_, [&](int64_t lo, int64_t hi) {
+      Accumulator acc(m.n_);
+      for (int32_t x = static_cast<int32_t>(lo); x < hi; ++x) {
+        // The raters of y after x: x is in y's list (it rated y), found by binary search.
+        auto after_x = [&](int32_t y) {
+          const int32_t* first = index.data() + offsets[static_cast<size_t>(y)];
+          const int32_t* last = index.data() + offsets[static_cast<size_t>(y) + 1];
+          const int64_t at = (std::lower_bound(first, last, x) - index.data()) + 1;
+          const int64_t end = offsets[static_cast<size_t>(y) + 1];
+          return SparseRow{index.data() + at, value.data() + at, static_cast<int32_t>(end - at)};
+        };
+        acc.accumulate(options.kind, after_x, rows.row(x), baseline, x);
+        float* out = m.values_.data() + static_cast<size_t>(x) * n;
+        acc.drain(options, [&](int32_t other, float sim) {
+          out[other] = sim;
+          m.values_[static_cast<size_t>(other) * n + static_cast<size_t>(x)] = sim;
+        });
+        out[x] = 1.0f;
+      }
+    });
     return m;
   }
 
   // Pruned: each row is accumulated in full (both halves), so that its best neighbours can be
-  // chosen without holding every pair.
-  m.offsets_.assign(1, 0);
-  std::vector<std::pair<float, int32_t>> candidates;
-  for (int32_t x = 0; x < m.n_; ++x) {
-    acc.accumulate(options.kind, [&](int32_t y) { return cols.row(y); }, rows.row(x), baseline, x);
-    candidates.clear();
-    acc.drain(options, [&](int32_t other, float sim) {
-      if (other != x && sim != 0.0f) candidates.emplace_back(sim, other);
-    });
-    // Keep the `kept` largest similarities (ties: lower index), stored by ascending neighbour index.
-    if (candidates.size() > static_cast<size_t>(kept)) {
-      std::nth_element(candidates.begin(), candidates.begin() + kept, candidates.end(),
-                       [](const auto& a, const auto& b) { return a.first != b.first ? a.first > b.first : a.second < b.second; });
-      candidates.resize(static_cast<size_t>(kept));
+  // chosen without holding every pair. Rows are chosen independently (in parallel, each into its
+  // own list), then stored in row order.
+  std::vector<std::vector<std::pair<float, int32_t>>> kept_rows(n);
+  parallel_for(0, m.n_, [&](int64_t lo, int64_t hi) {
+    Accumulator acc(m.n_);
+    for (int32_t x = static_cast<int32_t>(lo); x < hi; ++x) {
+      std::vector<std::pair<float, int32_t>>& candidates = kept_rows[static_cast<size_t>(x)];
+      acc.accumulate(options.kind, [&](int32_t y) { return cols.row(y); }, rows.row(x), baseline, x);
+      acc.drain(options, [&](int32_t other, float sim) {
+        if (other != x && sim != 0.0f) candidates.emplace_back(sim, other);
+      });
+      // Keep the `kept` largest similarities (ties: lower index), stored by ascending neighbour index.
+      if (candidates.size() > static_cast<size_t>(kept)) {
+        std::nth_element(candidates.begin(), candidates.begin() + kept, candidates.end(), [](const auto& a, const auto& b) {
+          return a.first != b.first ? a.first > b.first : a.second < b.second;
+        });
+        candidates.resize(static_cast<size_t>(kept));
+      }
+      candidates.shrink_to_fit();  // held until all rows are done: no spare capacity
+      std::sort(candidates.begin(), candidates.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
     }
-    std::sort(candidates.begin(), candidates.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
+  });
+  // Stored at their exact size, each row's list freed as it is copied: the peak stays near twice
+  // the kept similarities (as the growing vectors of a serial fill would reach too).
+  size_t total = 0;
+  for (const auto& candidates : kept_rows) total += candidates.size();
+  m.neighbors_.reserve(total);
+  m.values_.reserve(total);
+  m.offsets_.reserve(n + 1);
+  m.offsets_.assign(1, 0);
+  for (auto& candidates : kept_rows) {
     for (const auto& c : candidates) {
       m.neighbors_.push_back(c.second);
       m.values_.push_back(c.first);
     }
     m.offsets_.push_back(static_cast<int64_t>(m.neighbors_.size()));
+    std::vector<std::pair<float, int32_t>>().swap(candidates);  // freed as it is stored
   }
   return m;
 }

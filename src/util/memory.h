@@ -23,7 +23,10 @@ struct MemoryLimit {
   std::function<uint64_t()> used_bytes;  // what it holds now (empty: taken as 0)
 };
 
-// Replaces the process-wide ceiling (cofi is single-threaded where a ceiling matters: WASM).
+// Replaces the process-wide ceiling. Not thread-safe: set it once at start-up (the WASM bindings
+// do) or between fits. The checks below read it without a lock; they run on the thread that
+// starts a fit or reads data, before any parallel_for (util/parallel.h), never inside one: rows
+// solved in parallel allocate only small per-chunk scratch, which the estimates leave out.
 void set_memory_limit(MemoryLimit limit);
 const MemoryLimit& memory_limit();
 

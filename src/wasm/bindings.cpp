@@ -27,6 +27,7 @@
 #include "models/imported_als.h"
 #include "models/model.h"
 #include "util/memory.h"
+#include "util/parallel.h"
 
 using emscripten::val;
 
@@ -434,6 +435,19 @@ val memory_stats_js() {
   return o;
 }
 
+// Sets the core's thread count (util/parallel.h) and returns the count in effect afterwards: the
+// one asked for, unless the core refused it (the single-threaded core accepts only 1). Only the
+// loader calls it (js/index.js), once, right after it created the threaded module with a pthread
+// pool of threads - 1 Workers, so that every thread a parallel_for starts finds a loaded Worker
+// (a larger count could wait forever for one). No error record: this is not public API.
+int set_threads_js(int threads) {
+  try {
+    set_thread_count(threads);
+  } catch (const std::invalid_argument&) {
+  }
+  return thread_count();
+}
+
 }  // namespace
 }  // namespace cofi
 
@@ -452,6 +466,7 @@ EMSCRIPTEN_BINDINGS(cofi_core) {
   function("importFactors", &import_factors_js);
   function("crossValidate", &cross_validate_js);
   function("memoryStats", &memory_stats_js);
+  function("setThreads", &set_threads_js);
 
   class_<DatasetHandle>("Dataset")
       .smart_ptr<std::shared_ptr<DatasetHandle>>("DatasetPtr")

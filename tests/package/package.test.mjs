@@ -2,7 +2,9 @@
 // (a) the Node example imports 'cofi' and recommends, and the `cofi` bin runs;
 // (b) the Vite example (worker API) is built with Vite 7, served on 127.0.0.1 and shows
 //     recommendations in headless Chromium;
-// (c) `tsc --noEmit` passes on a TypeScript file that uses every entry point.
+// (c) `tsc --noEmit` passes on a TypeScript file that uses every entry point;
+// (d) a Vite 7 build of a page using the multi-threaded core (main and worker API), served cross-
+//     origin isolated, fits with 2 threads in headless Chromium.
 // Run: node --test tests/package/   (after scripts/build; needs the repo's devDependencies)
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -45,7 +47,9 @@ test('the tarball holds the built modules, declarations, CLI and licence, and no
   const files = packed.files.map((f) => f.path).sort();
   for (const needed of ['LICENSE', 'README.md', 'package.json', 'bin/cofi.mjs', 'dist/index.js', 'dist/index.d.ts', 'dist/errors.js',
     'dist/worker.js', 'dist/worker-client.js', 'dist/worker-client.d.ts', 'dist/cofi-core.mjs', 'dist/cofi-core.wasm',
-    'dist/cofi-cli.mjs', 'dist/cofi-cli.wasm']) {
+    'dist/cofi-cli.mjs', 'dist/cofi-cli.wasm',
+    // The optional multi-threaded core (loadCofi({ threads })).
+    'dist/cofi-core-threads.mjs', 'dist/cofi-core-threads.wasm', 'dist/cofi-core-threads.worker.js']) {
     assert.ok(files.includes(needed), `${needed} is missing from the tarball`);
   }
   assert.deepEqual(files.filter((f) => !/^(LICENSE|README\.md|package\.json|bin\/|dist\/)/.test(f)), []);
@@ -123,4 +127,61 @@ test('(c) tsc --noEmit passes on a TypeScript file using every entry point', asy
   await writeFile(path.join(project, 'usage.ts'), "import { loadCofi } from 'cofi';\nconst c = await loadCofi();\nc.createModel('svd').recommend('1', { n: '5' });\n");
   await assert.rejects(run('node', [tsc, '-p', path.join(project, 'tsconfig.json')], { cwd: project }),
     (error) => /Type 'string' is not assignable to type 'number'/.test(error.stdout));
+});
+
+test('(d) a Vite 7 build of a page using the threaded core fits with 2 threads when served isolated', async () => {
+  const app = path.join(work, 'vite-threads');
+  await mkdir(app);
+  await cp(path.join(project, 'node_modules'), path.join(app, 'node_modules'), { recursive: true });
+  await writeFile(path.join(app, 'package.json'), JSON.stringify({ name: 'vite-threads', private: true, type: 'module' }));
+  await writeFile(path.join(app, 'vite.config.js'), "export default { worker: { format: 'es' } };\n");
+  await writeFile(path.join(app, 'index.html'),
+    '<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><title>threads</title><p id="out">...</p>\n' +
+    '<script type="module" src="./main.js"></script>\n');
+  // The same ratings fitted by the threaded core on the page and in the worker, and by the default core.
+  await writeFile(path.join(app, 'main.js'), `import { loadCofi } from 'cofi';
+import { loadCofiWorker } from 'cofi/worker';
+const out = document.getElementById('out');
+try {
+  const users = [], items = [], values = [];
+  for (let u = 0; u < 200; u++) for (let k = 0; k < 20; k++) { users.push('u' + u); items.push('i' + ((u * 7 + k * 13) % 150)); values.push(1 + (u + k) % 5); }
+  const results = [];
+  for (const cofi of [await loadCofi(), await loadCofi({ threads: 2 }), await loadCofiWorker({ threads: 2 })]) {
+    const model = await cofi.createModel('ials', { factors: 8, epochs: 3 });
+    await model.fit(await cofi.ratingsFromArrays({ users, items, values }));
+    results.push({ threads: cofi.threads, saved: Array.from(await model.save()).join() });
+  }
+  out.textContent = JSON.stringify({ threads: results.map((r) => r.threads), same: results.every((r) => r.saved === results[0].saved) });
+} catch (error) {
+  out.textContent = 'error ' + error.name + ': ' + error.message;
+}
+`);
+  const vite = path.join(ROOT, 'node_modules/vite/bin/vite.js');
+  await run('node', [vite, 'build', '--logLevel', 'warn'], { cwd: app });
+  const assets = await readdir(path.join(app, 'dist/assets'));
+  assert.ok(assets.some((f) => /^cofi-core-threads.*\.wasm$/.test(f)), `no threaded .wasm among ${assets.join(', ')}`);
+
+  const dist = path.join(app, 'dist');
+  const server = await startServer({ port: 0, webDir: dist, distDir: dist, crossOriginIsolated: true });
+  const profile = await mkdtemp(path.join(os.tmpdir(), 'cofi-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM, headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+  });
+  try {
+    const page = await context.newPage();
+    const problems = [];
+    page.on('pageerror', (e) => problems.push(e.message));
+    page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+    await page.goto(server.url);
+    await page.waitForFunction(() => document.getElementById('out').textContent !== '...', null, { timeout: 60_000 });
+    const text = await page.textContent('#out');
+    assert.ok(text.startsWith('{'), text);
+    assert.deepEqual(JSON.parse(text), { threads: [1, 2, 2], same: true });
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+    await server.close();
+    await rm(profile, { recursive: true, force: true });
+  }
 });

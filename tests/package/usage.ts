@@ -3,13 +3,16 @@
 import loadCofiDefault, {
   loadCofi, Model, Ratings, Items, CofiError, ParseError, UsageError, MemoryError,
   type Algorithm, type Cofi, type EpochReport, type ReadReport, type ScoredItem, type Prediction,
-  type CrossValidation, type BulkPredictions,
+  type CrossValidation, type BulkPredictions, type Threads,
 } from 'cofi';
 import { loadCofiWorker, connectCofi, RemoteModel, RemoteRatings, type CofiWorker } from 'cofi/worker';
 
 export async function mainApi(file: File, bytes: Uint8Array): Promise<void> {
   const cofi: Cofi = await loadCofi({ wasmUrl: new URL('https://example.com/cofi-core.wasm') });
   const other: Cofi = await loadCofiDefault({ wasmBinary: bytes });
+  const auto: Threads = 'auto';
+  const threaded: Cofi = await loadCofi({ threads: 2, wasmUrl: 'https://example.com/cofi-core-threads.wasm' });
+  const threadCount: number = threaded.threads + (await loadCofi({ threads: auto })).threads;
   const names: Algorithm[] = cofi.algorithms();
 
   const ratings: Ratings = await cofi.readRatings(file, {
@@ -67,6 +70,8 @@ export async function mainApi(file: File, bytes: Uint8Array): Promise<void> {
 
 export async function workerApi(file: File): Promise<void> {
   const cofi: CofiWorker = await loadCofiWorker();
+  const threadedWorker: CofiWorker = await loadCofiWorker({ threads: 'auto' });
+  const workerThreads: number = threadedWorker.threads;
   const ratings: RemoteRatings = await cofi.readRatings(file, { skipBadRows: true });
   const n: number = ratings.numUsers;
   const ids: string[] = await ratings.userIds();
