@@ -103,22 +103,20 @@ double Als::run_epoch(const Dataset& train, int) {
   // Each row's solve reads only the fixed side and writes only its own bias and factors, so rows
   // can be solved on several threads with results identical to one thread (util/parallel.h).
   // A solver holds scratch buffers, so each chunk of rows gets its own.
-  parallel_for(0, train.num_items(), [&](int64_t lo, int64_t hi) {
-    RowSolver solver(factors_);
-    for (int32_t i = static_cast<int32_t>(lo); i < hi; ++i) {
-      const SparseRow col = train.by_item().row(i);
-      solver.solve(col.index, col.value, col.size, user_factors_, user_bias_, mu_, reg_,
-                   item_bias_[static_cast<size_t>(i)], item_factors_.data() + static_cast<size_t>(i) * k);
-    }
-  });
-  parallel_for(0, train.num_users(), [&](int64_t lo, int64_t hi) {
-    RowSolver solver(factors_);
-    for (int32_t u = static_cast<int32_t>(lo); u < hi; ++u) {
-      const SparseRow row = train.by_user().row(u);
-      solver.solve(row.index, row.value, row.size, item_factors_, item_bias_, mu_, reg_,
-                   user_bias_[static_cast<size_t>(u)], user_factors_.data() + static_cast<size_t>(u) * k);
-    }
-  });
+  auto solve_rows = [&](const SparseRows& rows, const std::vector<float>& fixed, const std::vector<float>& fixed_bias,
+                        std::vector<float>& bias, std::vector<float>& factors) {
+    parallel_for(0, rows.rows(), [&](int64_t lo, int64_t hi) {
+      RowSolver solver(factors_);
+      for (int32_t r = static_cast<int32_t>(lo); r < hi; ++r) {
+        const SparseRow row = rows.row(r);
+        solver.solve(row.index, row.value, row.size, fixed, fixed_bias, mu_, reg_, bias[static_cast<size_t>(r)],
+                     factors.data() + static_cast<size_t>(r) * k);
+      }
+    });
+  };
+  // Items against the users, then users against the items.
+  solve_rows(train.by_item(), user_factors_, user_bias_, item_bias_, item_factors_);
+  solve_rows(train.by_user(), item_factors_, item_bias_, user_bias_, user_factors_);
   return loss(train);
 }
 

@@ -21,6 +21,16 @@ import { startServer } from '../../scripts/serve.mjs';
 const run = promisify(execFile);
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+
+// Debian's Chromium, headless, in a throwaway profile; close() also removes the profile.
+async function launchChromium() {
+  const profile = await mkdtemp(path.join(os.tmpdir(), 'cofi-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM, headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+  });
+  return { context, close: async () => { await context.close(); await rm(profile, { recursive: true, force: true }); } };
+}
 const ARTIFACTS = path.join(ROOT, 'test-artifacts');
 
 let work;     // temporary folder: the tarball and the consumer project
@@ -83,11 +93,7 @@ test('(b) a Vite 7 build of the worker example shows recommendations in headless
   assert.ok(assets.some((f) => /worker/i.test(f)), `no worker bundle among ${assets.join(', ')}`);
 
   const server = await startServer({ port: 0, webDir: path.join(app, 'dist'), distDir: path.join(app, 'dist') });
-  const profile = await mkdtemp(path.join(os.tmpdir(), 'cofi-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM, headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-  });
+  const { context, close } = await launchChromium();
   try {
     const page = await context.newPage();
     const problems = [];
@@ -108,9 +114,8 @@ test('(b) a Vite 7 build of the worker example shows recommendations in headless
     assert.deepEqual(problems, []);
     assert.deepEqual(foreign, []);
   } finally {
-    await context.close();
+    await close();
     await server.close();
-    await rm(profile, { recursive: true, force: true });
   }
 });
 
@@ -163,11 +168,7 @@ try {
 
   const dist = path.join(app, 'dist');
   const server = await startServer({ port: 0, webDir: dist, distDir: dist, crossOriginIsolated: true });
-  const profile = await mkdtemp(path.join(os.tmpdir(), 'cofi-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM, headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-  });
+  const { context, close } = await launchChromium();
   try {
     const page = await context.newPage();
     const problems = [];
@@ -180,8 +181,7 @@ try {
     assert.deepEqual(JSON.parse(text), { threads: [1, 2, 2], same: true });
     assert.deepEqual(problems, []);
   } finally {
-    await context.close();
+    await close();
     await server.close();
-    await rm(profile, { recursive: true, force: true });
   }
 });
